@@ -39,13 +39,14 @@ type Published struct {
 	Translations []Translation // public ones only, in service order
 }
 
-// ListQuery selects public stories. Service is required; at most one of
-// SectionID, TagID, AuthorID narrows it further.
+// ListQuery selects public stories. Service is required; SectionID, TagID,
+// AuthorID and Text narrow it further.
 type ListQuery struct {
 	Service   string
 	SectionID string
 	TagID     string
 	AuthorID  string
+	Text      string // words that must all appear in headline, deck or body (case-insensitive)
 	Limit     int    // 1..100; 0 means 20
 	Cursor    string // opaque, from Page.Next; "" starts at the newest
 }
