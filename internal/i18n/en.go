@@ -1,0 +1,116 @@
+package i18n
+
+import (
+	"strconv"
+	"time"
+)
+
+// enCatalog is the English catalog: the reference key set and verbs.
+var enCatalog = &Catalog{
+	lang:   "en",
+	dir:    "ltr",
+	plural: pluralOneOther,
+	forms:  []string{"one", "other"},
+	date:   enDate,
+	msgs: map[string]string{
+		"skip.content": "Skip to content",
+		"skip.nav":     "Skip to navigation",
+		"skip.search":  "Skip to search",
+		"skip.label":   "Skip links",
+
+		"nav.label":    "Sections",
+		"nav.home":     "Home",
+		"nav.services": "Other languages",
+		"nav.menu":     "Menu",
+
+		"breaking.label": "Breaking news",
+
+		"byline.by":  "By %s",
+		"byline.and": " and ",
+
+		"time.published": "Published %s",
+		"time.updated":   "Updated %s",
+
+		"corrections.title": "Corrections",
+		"corrections.item":  "Correction, %s",
+
+		"translations.title": "This story in other languages",
+		"translations.read":  "Read in %s",
+
+		"story.lead_photo": "Lead photo",
+		"figure.credit":    "Photo: %s",
+		"embed.open":       "Open on %s",
+		"embed.link":       "External link",
+
+		"promo.title":  "About this service",
+		"notice.title": "Notice for readers",
+
+		"home.top":    "Top stories",
+		"home.latest": "Latest stories",
+		"home.more":   "More in %s",
+
+		"tag.title":    "Topic: %s",
+		"author.title": "Stories by %s",
+		"author.bio":   "About the author",
+
+		"pagination.label": "Pagination",
+		"pagination.older": "Older stories",
+		"pagination.newer": "Newer stories",
+		"pagination.first": "Latest stories",
+
+		"search.label":       "Search",
+		"search.button":      "Search",
+		"search.placeholder": "Search stories",
+
+		"footer.rights": "All rights reserved.",
+		"footer.about":  "About us",
+
+		"error.400.title": "Bad request",
+		"error.400.body":  "The address has a part we could not read. Check the link and try again.",
+		"error.404.title": "Page not found",
+		"error.404.body":  "We could not find this page. It may have moved, or the address may be mistyped.",
+		"error.410.title": "Story removed",
+		"error.410.body":  "This story is no longer available.",
+		"error.421.title": "Wrong address",
+		"error.421.body":  "This page is not available at this address.",
+		"error.500.title": "Something went wrong",
+		"error.500.body":  "We could not show this page. Please try again in a moment.",
+		"error.home":      "Go to the home page",
+
+		"tags.label":      "Topics",
+		"search.title":    "Search results for “%s”",
+		"search.empty":    "No stories match your search.",
+		"search.hint":     "Type a word or a name to search this service.",
+		"error.405.title": "Method not allowed",
+		"error.503.title": "Starting up",
+		"error.503.body":  "The site is getting ready. Please try again in a few seconds.",
+		"lang.name":       "English",
+	},
+	plurals: map[string]map[string]string{
+		"list.count": {
+			"one":   "%d story",
+			"other": "%d stories",
+		},
+		"minutes.ago": {
+			"one":   "%d minute ago",
+			"other": "%d minutes ago",
+		},
+		"hours.ago": {
+			"one":   "%d hour ago",
+			"other": "%d hours ago",
+		},
+		"photos.count": {
+			"one":   "%d photo",
+			"other": "%d photos",
+		},
+	},
+}
+
+// enDate: "November 27, 2026" and "November 27, 2026, 14:05".
+func enDate(_ *Catalog, t time.Time, withTime bool) string {
+	s := t.Month().String() + " " + strconv.Itoa(t.Day()) + ", " + strconv.Itoa(t.Year())
+	if withTime {
+		s += ", " + clock(t)
+	}
+	return s
+}

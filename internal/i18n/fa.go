@@ -1,0 +1,138 @@
+package i18n
+
+import (
+	"strconv"
+	"time"
+)
+
+// faCatalog is the Persian catalog: right-to-left, Persian digits and
+// Solar Hijri dates. Persian nouns stay singular after a numeral, so both
+// plural forms read the same. Persian letters only: ی (U+06CC) and
+// ک (U+06A9), never the Arabic ي and ك.
+var faCatalog = &Catalog{
+	lang:   "fa",
+	dir:    "rtl",
+	digits: &[10]rune{'۰', '۱', '۲', '۳', '۴', '۵', '۶', '۷', '۸', '۹'},
+	plural: pluralPersian,
+	forms:  []string{"one", "other"},
+	date:   faDate,
+	msgs: map[string]string{
+		"skip.content": "پرش به محتوای اصلی",
+		"skip.nav":     "پرش به ناوبری",
+		"skip.search":  "پرش به جستجو",
+		"skip.label":   "پیوندهای میان‌بر",
+
+		"nav.label":    "بخش‌ها",
+		"nav.home":     "صفحهٔ اصلی",
+		"nav.services": "زبان‌های دیگر",
+		"nav.menu":     "منو",
+
+		"breaking.label": "خبر فوری",
+
+		"byline.by":  "نوشتهٔ %s",
+		"byline.and": " و ",
+
+		"time.published": "انتشار: %s",
+		"time.updated":   "به‌روزرسانی: %s",
+
+		"corrections.title": "اصلاحیه‌ها",
+		"corrections.item":  "اصلاحیهٔ %s",
+
+		"translations.title": "این مطلب به زبان‌های دیگر",
+		"translations.read":  "خواندن به زبان %s",
+
+		"story.lead_photo": "عکس اصلی",
+		"figure.credit":    "عکس: %s",
+		"embed.open":       "مشاهده در %s",
+		"embed.link":       "پیوند بیرونی",
+
+		"promo.title":  "دربارهٔ این رسانه",
+		"notice.title": "اطلاعیه برای خوانندگان",
+
+		"home.top":    "مهم‌ترین خبرها",
+		"home.latest": "تازه‌ترین خبرها",
+		"home.more":   "مطالب بیشتر در بخش %s",
+
+		"tag.title":    "موضوع: %s",
+		"author.title": "مطالب %s",
+		"author.bio":   "دربارهٔ نویسنده",
+
+		"pagination.label": "صفحه‌بندی",
+		"pagination.older": "مطالب قدیمی‌تر",
+		"pagination.newer": "مطالب جدیدتر",
+		"pagination.first": "تازه‌ترین مطالب",
+
+		"search.label":       "جستجو",
+		"search.button":      "جستجو",
+		"search.placeholder": "جستجو در مطالب",
+
+		"footer.rights": "تمامی حقوق محفوظ است.",
+		"footer.about":  "دربارهٔ ما",
+
+		"error.400.title": "درخواست نامعتبر",
+		"error.400.body":  "بخشی از این نشانی را نتوانستیم بخوانیم. پیوند را بررسی کنید و دوباره تلاش کنید.",
+		"error.404.title": "صفحه پیدا نشد",
+		"error.404.body":  "این صفحه را پیدا نکردیم. ممکن است جابه‌جا شده باشد یا نشانی اشتباه نوشته شده باشد.",
+		"error.410.title": "مطلب حذف شده است",
+		"error.410.body":  "این مطلب دیگر در دسترس نیست.",
+		"error.421.title": "نشانی نادرست",
+		"error.421.body":  "این صفحه در این نشانی در دسترس نیست.",
+		"error.500.title": "مشکلی پیش آمد",
+		"error.500.body":  "نمایش این صفحه ممکن نشد. لطفاً چند لحظهٔ دیگر دوباره تلاش کنید.",
+		"error.home":      "رفتن به صفحهٔ اصلی",
+
+		"tags.label":      "موضوع‌ها",
+		"search.title":    "نتایج جست‌وجو برای «%s»",
+		"search.empty":    "مطلبی با جست‌وجوی شما پیدا نشد.",
+		"search.hint":     "برای جست‌وجو یک واژه یا نام بنویسید.",
+		"error.405.title": "این روش مجاز نیست",
+		"error.503.title": "سایت در حال راه‌اندازی است",
+		"error.503.body":  "سایت در حال آماده شدن است. لطفاً چند ثانیهٔ دیگر دوباره امتحان کنید.",
+		"lang.name":       "فارسی",
+	},
+	plurals: map[string]map[string]string{
+		"list.count": {
+			"one":   "%d مطلب",
+			"other": "%d مطلب",
+		},
+		"minutes.ago": {
+			"one":   "%d دقیقه پیش",
+			"other": "%d دقیقه پیش",
+		},
+		"hours.ago": {
+			"one":   "%d ساعت پیش",
+			"other": "%d ساعت پیش",
+		},
+		"photos.count": {
+			"one":   "%d عکس",
+			"other": "%d عکس",
+		},
+	},
+}
+
+// faMonths are the Solar Hijri month names, Farvardin to Esfand.
+var faMonths = [12]string{
+	"فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور",
+	"مهر", "آبان", "آذر", "دی", "بهمن", "اسفند",
+}
+
+// faGregorianMonths name Gregorian months, used only for dates outside
+// the range the Jalali conversion covers (such as a zero time.Time).
+var faGregorianMonths = [12]string{
+	"ژانویه", "فوریه", "مارس", "آوریل", "مه", "ژوئن",
+	"ژوئیه", "اوت", "سپتامبر", "اکتبر", "نوامبر", "دسامبر",
+}
+
+// faDate: "۶ آذر ۱۴۰۵" and "۶ آذر ۱۴۰۵، ساعت ۱۴:۰۵".
+func faDate(c *Catalog, t time.Time, withTime bool) string {
+	var s string
+	if jy, jm, jd, ok := GregorianToJalali(t.Year(), int(t.Month()), t.Day()); ok {
+		s = strconv.Itoa(jd) + " " + faMonths[jm-1] + " " + strconv.Itoa(jy)
+	} else {
+		s = strconv.Itoa(t.Day()) + " " + faGregorianMonths[t.Month()-1] + " " + strconv.Itoa(t.Year())
+	}
+	if withTime {
+		s += "، ساعت " + clock(t)
+	}
+	return c.Digits(s)
+}

@@ -1,0 +1,124 @@
+package i18n
+
+import (
+	"strconv"
+	"time"
+)
+
+// kkCatalog is the Kazakh (Cyrillic) catalog. Kazakh nouns stay singular
+// after a numeral, so both plural forms read the same.
+var kkCatalog = &Catalog{
+	lang:   "kk",
+	dir:    "ltr",
+	plural: pluralKazakh,
+	forms:  []string{"one", "other"},
+	date:   kkDate,
+	msgs: map[string]string{
+		"skip.content": "Негізгі мазмұнға өту",
+		"skip.nav":     "Навигацияға өту",
+		"skip.search":  "Іздеуге өту",
+		"skip.label":   "Жылдам сілтемелер",
+
+		"nav.label":    "Бөлімдер",
+		"nav.home":     "Басты бет",
+		"nav.services": "Басқа тілдер",
+		"nav.menu":     "Мәзір",
+
+		"breaking.label": "Шұғыл жаңалық",
+
+		"byline.by":  "Авторы: %s",
+		"byline.and": " және ",
+
+		"time.published": "Жарияланды: %s",
+		"time.updated":   "Жаңартылды: %s",
+
+		"corrections.title": "Түзетулер",
+		"corrections.item":  "Түзету енгізілді: %s",
+
+		"translations.title": "Бұл материал басқа тілдерде",
+		"translations.read":  "Мына тілде оқу: %s",
+
+		"story.lead_photo": "Басты фото",
+		"figure.credit":    "Фото: %s",
+		"embed.open":       "%s арқылы ашу",
+		"embed.link":       "Сыртқы сілтеме",
+
+		"promo.title":  "Редакция туралы",
+		"notice.title": "Оқырмандарға хабарландыру",
+
+		"home.top":    "Басты жаңалықтар",
+		"home.latest": "Соңғы жаңалықтар",
+		"home.more":   "«%s» бөліміндегі басқа материалдар",
+
+		"tag.title":    "Тақырып: %s",
+		"author.title": "Автордың материалдары: %s",
+		"author.bio":   "Автор туралы",
+
+		"pagination.label": "Беттер бойынша навигация",
+		"pagination.older": "Ертеректегі материалдар",
+		"pagination.newer": "Жаңарақ материалдар",
+		"pagination.first": "Соңғы материалдар",
+
+		"search.label":       "Іздеу",
+		"search.button":      "Іздеу",
+		"search.placeholder": "Материалдарды іздеу",
+
+		"footer.rights": "Барлық құқықтар қорғалған.",
+		"footer.about":  "Біз туралы",
+
+		"error.400.title": "Сұраныс қате",
+		"error.400.body":  "Мекенжайдың бір бөлігін оқи алмадық. Сілтемені тексеріп, қайталап көріңіз.",
+		"error.404.title": "Бет табылмады",
+		"error.404.body":  "Бұл бетті таба алмадық. Ол басқа жерге көшірілген болуы немесе мекенжай қате терілген болуы мүмкін.",
+		"error.410.title": "Материал жойылды",
+		"error.410.body":  "Бұл материал енді қолжетімді емес.",
+		"error.421.title": "Мекенжай қате",
+		"error.421.body":  "Бұл бет осы мекенжайда қолжетімді емес.",
+		"error.500.title": "Қате орын алды",
+		"error.500.body":  "Бұл бетті көрсете алмадық. Сәлден соң қайталап көріңіз.",
+		"error.home":      "Басты бетке өту",
+
+		"tags.label":      "Тақырыптар",
+		"search.title":    "«%s» бойынша іздеу нәтижелері",
+		"search.empty":    "Сұрауыңызға сәйкес материал табылмады.",
+		"search.hint":     "Іздеу үшін сөз немесе есім жазыңыз.",
+		"error.405.title": "Бұл әрекетке рұқсат жоқ",
+		"error.503.title": "Сайт іске қосылып жатыр",
+		"error.503.body":  "Сайт дайындалып жатыр. Бірнеше секундтан кейін қайталап көріңіз.",
+		"lang.name":       "Қазақша",
+	},
+	plurals: map[string]map[string]string{
+		"list.count": {
+			"one":   "%d материал",
+			"other": "%d материал",
+		},
+		"minutes.ago": {
+			"one":   "%d минут бұрын",
+			"other": "%d минут бұрын",
+		},
+		"hours.ago": {
+			"one":   "%d сағат бұрын",
+			"other": "%d сағат бұрын",
+		},
+		"photos.count": {
+			"one":   "%d фото",
+			"other": "%d фото",
+		},
+	},
+}
+
+// kkMonths are the Kazakh month names.
+var kkMonths = [12]string{
+	"қаңтар", "ақпан", "наурыз", "сәуір", "мамыр", "маусым",
+	"шілде", "тамыз", "қыркүйек", "қазан", "қараша", "желтоқсан",
+}
+
+// kkDate puts the year first: "2026 жылғы 27 қараша" and
+// "2026 жылғы 27 қараша, 14:05".
+func kkDate(_ *Catalog, t time.Time, withTime bool) string {
+	s := strconv.Itoa(t.Year()) + " жылғы " + strconv.Itoa(t.Day()) + " " + kkMonths[t.Month()-1]
+	if withTime {
+		s += ", " + clock(t)
+	}
+	return s
+}

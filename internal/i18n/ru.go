@@ -1,0 +1,130 @@
+package i18n
+
+import (
+	"strconv"
+	"time"
+)
+
+// ruCatalog is the Russian catalog.
+var ruCatalog = &Catalog{
+	lang:   "ru",
+	dir:    "ltr",
+	plural: pluralRussian,
+	forms:  []string{"one", "few", "many", "other"},
+	date:   ruDate,
+	msgs: map[string]string{
+		"skip.content": "Перейти к основному содержанию",
+		"skip.nav":     "Перейти к навигации",
+		"skip.search":  "Перейти к поиску",
+		"skip.label":   "Быстрый переход",
+
+		"nav.label":    "Разделы",
+		"nav.home":     "Главная",
+		"nav.services": "Другие языки",
+		"nav.menu":     "Меню",
+
+		"breaking.label": "Срочные новости",
+
+		"byline.by":  "Текст: %s",
+		"byline.and": " и ",
+
+		"time.published": "Опубликовано %s",
+		"time.updated":   "Обновлено %s",
+
+		"corrections.title": "Исправления",
+		"corrections.item":  "Исправление от %s",
+
+		"translations.title": "Этот материал на других языках",
+		"translations.read":  "Читать на языке: %s",
+
+		"story.lead_photo": "Главное фото",
+		"figure.credit":    "Фото: %s",
+		"embed.open":       "Открыть в %s",
+		"embed.link":       "Внешняя ссылка",
+
+		"promo.title":  "О редакции",
+		"notice.title": "К сведению читателей",
+
+		"home.top":    "Главные новости",
+		"home.latest": "Последние новости",
+		"home.more":   "Ещё в разделе «%s»",
+
+		"tag.title":    "Тема: %s",
+		"author.title": "Материалы автора: %s",
+		"author.bio":   "Об авторе",
+
+		"pagination.label": "Навигация по страницам",
+		"pagination.older": "Более ранние материалы",
+		"pagination.newer": "Более новые материалы",
+		"pagination.first": "Последние материалы",
+
+		"search.label":       "Поиск",
+		"search.button":      "Найти",
+		"search.placeholder": "Поиск по материалам",
+
+		"footer.rights": "Все права защищены.",
+		"footer.about":  "О нас",
+
+		"error.400.title": "Неверный запрос",
+		"error.400.body":  "Часть адреса нам не удалось прочитать. Проверьте ссылку и попробуйте ещё раз.",
+		"error.404.title": "Страница не найдена",
+		"error.404.body":  "Нам не удалось найти эту страницу. Возможно, она была перемещена или в адресе допущена опечатка.",
+		"error.410.title": "Материал удалён",
+		"error.410.body":  "Этот материал больше недоступен.",
+		"error.421.title": "Неверный адрес",
+		"error.421.body":  "По этому адресу страница недоступна.",
+		"error.500.title": "Что-то пошло не так",
+		"error.500.body":  "Нам не удалось показать эту страницу. Пожалуйста, попробуйте ещё раз чуть позже.",
+		"error.home":      "Перейти на главную",
+
+		"tags.label":      "Темы",
+		"search.title":    "Результаты поиска по запросу «%s»",
+		"search.empty":    "По вашему запросу ничего не найдено.",
+		"search.hint":     "Введите слово или имя для поиска.",
+		"error.405.title": "Метод не разрешён",
+		"error.503.title": "Сайт запускается",
+		"error.503.body":  "Сайт готовится к работе. Попробуйте ещё раз через несколько секунд.",
+		"lang.name":       "Русский",
+	},
+	plurals: map[string]map[string]string{
+		"list.count": {
+			"one":   "%d материал",
+			"few":   "%d материала",
+			"many":  "%d материалов",
+			"other": "%d материала",
+		},
+		"minutes.ago": {
+			"one":   "%d минуту назад",
+			"few":   "%d минуты назад",
+			"many":  "%d минут назад",
+			"other": "%d минуты назад",
+		},
+		"hours.ago": {
+			"one":   "%d час назад",
+			"few":   "%d часа назад",
+			"many":  "%d часов назад",
+			"other": "%d часа назад",
+		},
+		"photos.count": {
+			"one":   "%d фотография",
+			"few":   "%d фотографии",
+			"many":  "%d фотографий",
+			"other": "%d фотографии",
+		},
+	},
+}
+
+// ruMonths are the genitive month names used in a date ("27 ноября").
+var ruMonths = [12]string{
+	"января", "февраля", "марта", "апреля", "мая", "июня",
+	"июля", "августа", "сентября", "октября", "ноября", "декабря",
+}
+
+// ruDate: "27 ноября 2026" and "27 ноября 2026, 14:05".
+func ruDate(_ *Catalog, t time.Time, withTime bool) string {
+	s := strconv.Itoa(t.Day()) + " " + ruMonths[t.Month()-1] + " " + strconv.Itoa(t.Year())
+	if withTime {
+		s += ", " + clock(t)
+	}
+	return s
+}
