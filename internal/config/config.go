@@ -1,0 +1,177 @@
+// Package config holds the operator's settings: flags and environment
+// variables parsed into one struct that is passed down, never a global.
+// Editorial settings (services, sections, notices) live in the database.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/netip"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Options are the settings of `qalam serve`.
+type Options struct {
+	Addr           string         // listen address
+	Data           string         // data dir: database and media
+	Demo           bool           // fill an empty data dir with the demo newsroom
+	Hosts          []Origin       // host names the reader site answers on
+	TrustedProxies []netip.Prefix // peers whose X-Forwarded-Proto is believed
+	CacheBytes     int64          // page cache bound
+	AccessLog      bool           // log requests (never IP or User-Agent)
+	PollInterval   time.Duration  // how often to check for content changes
+}
+
+// Origin is a host name the site answers on and the origin it builds
+// absolute URLs from.
+type Origin struct {
+	Scheme string // "http" or "https"
+	Host   string // host[:port], lowercase, as sent in the Host header
+}
+
+// String returns scheme://host.
+func (o Origin) String() string { return o.Scheme + "://" + o.Host }
+
+// env returns the environment value for name, or def.
+func env(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok {
+		return v
+	}
+	return def
+}
+
+func envBool(name string, def bool) bool {
+	if v, ok := os.LookupEnv(name); ok {
+		b, err := strconv.ParseBool(v)
+		if err == nil {
+			return b
+		}
+	}
+	return def
+}
+
+// DataFlag registers the --data flag every subcommand that opens the
+// newsroom shares.
+func DataFlag(fs *flag.FlagSet) *string {
+	return fs.String("data", env("QALAM_DATA", "./data"), "data `dir`: database and media (env QALAM_DATA)")
+}
+
+// ParseServe parses the flags of `qalam serve`.
+func ParseServe(args []string) (Options, error) {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: qalam serve [flags]\n\nServes the reader site, the JSON API and media from one process.\nEvery flag can also be set by the environment variable named beside it.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	var o Options
+	fs.StringVar(&o.Addr, "addr", env("QALAM_ADDR", "127.0.0.1:8080"), "listen `address` (env QALAM_ADDR)")
+	data := DataFlag(fs)
+	fs.BoolVar(&o.Demo, "demo", envBool("QALAM_DEMO", false), "fill an empty data dir with the demo newsroom (env QALAM_DEMO)")
+	hosts := fs.String("hosts", env("QALAM_HOSTS", ""), "extra host names or origins the site answers on, comma-separated, e.g. `https://news.example.org,mirror.example.net` (env QALAM_HOSTS); the listen address and localhost are always accepted")
+	proxies := fs.String("trusted-proxies", env("QALAM_TRUSTED_PROXIES", ""), "comma-separated `CIDRs` of reverse proxies whose X-Forwarded-Proto is trusted (env QALAM_TRUSTED_PROXIES)")
+	cacheMB := fs.Int("cache-mb", atoi(env("QALAM_CACHE_MB", "128"), 128), "page cache size in `MiB` (env QALAM_CACHE_MB)")
+	fs.BoolVar(&o.AccessLog, "access-log", envBool("QALAM_ACCESS_LOG", true), "log each request's method, path, status and duration; never the reader's IP or User-Agent (env QALAM_ACCESS_LOG)")
+	fs.DurationVar(&o.PollInterval, "poll", 250*time.Millisecond, "how often to check the database for changes made by other processes")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if fs.NArg() > 0 {
+		return o, fmt.Errorf("serve: unexpected argument %q", fs.Arg(0))
+	}
+	o.Data = *data
+	if *cacheMB < 1 {
+		return o, errors.New("serve: --cache-mb must be at least 1")
+	}
+	o.CacheBytes = int64(*cacheMB) << 20
+	if o.PollInterval <= 0 || o.PollInterval > time.Second {
+		return o, errors.New("serve: --poll must be between 1ms and 1s: changes must reach readers within a second")
+	}
+	var err error
+	if o.Hosts, err = Hosts(o.Addr, *hosts); err != nil {
+		return o, err
+	}
+	if o.TrustedProxies, err = parsePrefixes(*proxies); err != nil {
+		return o, err
+	}
+	return o, nil
+}
+
+func atoi(s string, def int) int {
+	if n, err := strconv.Atoi(s); err == nil {
+		return n
+	}
+	return def
+}
+
+// Hosts returns the origins the site answers on: the listen address, its
+// localhost spellings, and the extra hosts or origins given.
+func Hosts(addr, extra string) ([]Origin, error) {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen address %q: %v", addr, err)
+	}
+	var out []Origin
+	seen := map[string]bool{}
+	add := func(o Origin) {
+		o.Host = strings.ToLower(o.Host)
+		if !seen[o.Host] {
+			seen[o.Host] = true
+			out = append(out, o)
+		}
+	}
+	switch host {
+	case "", "0.0.0.0", "::":
+		add(Origin{"http", net.JoinHostPort("127.0.0.1", port)})
+	default:
+		add(Origin{"http", net.JoinHostPort(host, port)})
+	}
+	add(Origin{"http", net.JoinHostPort("localhost", port)})
+	for _, h := range strings.Split(extra, ",") {
+		h = strings.TrimSpace(h)
+		if h == "" {
+			continue
+		}
+		o := Origin{Scheme: "http", Host: h}
+		if strings.Contains(h, "://") {
+			u, err := url.Parse(h)
+			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+				return nil, fmt.Errorf("host %q: give a host name or an origin such as https://news.example.org", h)
+			}
+			o = Origin{Scheme: u.Scheme, Host: u.Host}
+		} else if strings.ContainsAny(h, "/?# ") {
+			return nil, fmt.Errorf("host %q: give a host name or an origin such as https://news.example.org", h)
+		}
+		add(o)
+	}
+	return out, nil
+}
+
+func parsePrefixes(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, p := range strings.Split(s, ",") {
+		p = strings.TrimSpace(p)
+		if p == "" {
+			continue
+		}
+		if !strings.Contains(p, "/") {
+			a, err := netip.ParseAddr(p)
+			if err != nil {
+				return nil, fmt.Errorf("trusted proxy %q: %v", p, err)
+			}
+			out = append(out, netip.PrefixFrom(a, a.BitLen()))
+			continue
+		}
+		pr, err := netip.ParsePrefix(p)
+		if err != nil {
+			return nil, fmt.Errorf("trusted proxy %q: %v", p, err)
+		}
+		out = append(out, pr.Masked())
+	}
+	return out, nil
+}

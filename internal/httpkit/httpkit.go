@@ -1,0 +1,165 @@
+// Package httpkit holds the HTTP plumbing every surface shares: host
+// checking and the request's origin, security headers, body limits, panic
+// recovery and an access log that never records who the reader is.
+package httpkit
+
+import (
+	"context"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/netip"
+	"strings"
+	"time"
+
+	"qalam/internal/config"
+)
+
+type ctxKey int
+
+const originKey ctxKey = iota
+
+// Origin returns the origin ("https://news.example.org") the request came
+// in on, as set by Hosts. Absolute URLs are built from it so links stay on
+// the host the reader used.
+func Origin(ctx context.Context) string {
+	o, _ := ctx.Value(originKey).(string)
+	return o
+}
+
+// WithOrigin returns a context carrying origin (for tests and renders
+// outside a request).
+func WithOrigin(ctx context.Context, origin string) context.Context {
+	return context.WithValue(ctx, originKey, origin)
+}
+
+// Hosts refuses requests for host names the site is not configured for
+// with 421 Misdirected Request, before any cache is consulted, and records
+// the request's origin. The scheme is the configured one, or
+// X-Forwarded-Proto when the peer is a trusted proxy.
+func Hosts(hosts []config.Origin, trusted []netip.Prefix, next http.Handler) http.Handler {
+	byHost := make(map[string]config.Origin, len(hosts))
+	for _, o := range hosts {
+		byHost[o.Host] = o
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host := strings.ToLower(r.Host)
+		o, ok := byHost[host]
+		if !ok {
+			// A default port may be left out or sent explicitly.
+			if h, p, err := net.SplitHostPort(host); err == nil && (p == "80" || p == "443") {
+				o, ok = byHost[h]
+			}
+		}
+		if !ok {
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			w.Header().Set("Cache-Control", "no-store")
+			w.WriteHeader(http.StatusMisdirectedRequest)
+			w.Write([]byte("421 Misdirected Request: this server does not serve that host name.\n"))
+			return
+		}
+		scheme := o.Scheme
+		if p := r.Header.Get("X-Forwarded-Proto"); p != "" && peerTrusted(r.RemoteAddr, trusted) {
+			if p == "https" || p == "http" {
+				scheme = p
+			}
+		}
+		next.ServeHTTP(w, r.WithContext(WithOrigin(r.Context(), scheme+"://"+o.Host)))
+	})
+}
+
+func peerTrusted(remote string, trusted []netip.Prefix) bool {
+	if len(trusted) == 0 {
+		return false
+	}
+	ap, err := netip.ParseAddrPort(remote)
+	if err != nil {
+		return false
+	}
+	a := ap.Addr().Unmap()
+	for _, p := range trusted {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// ReaderCSP allows only qalam's own assets: no third-party request can
+// come from a reader page, and no inline script runs.
+const ReaderCSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
+	"connect-src 'self'; manifest-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'self'"
+
+// Secure sets the security headers every response carries and bounds
+// request bodies.
+func Secure(maxBody int64, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", ReaderCSP)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		h.Set("Permissions-Policy", "interest-cohort=(), browsing-topics=(), geolocation=(), camera=(), microphone=()")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		if r.Body != nil {
+			r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// Recover turns a panic into a plain 500 and a log line, never a stack
+// trace sent to the reader.
+func Recover(log *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				log.Error("panic serving request", "method", r.Method, "path", r.URL.Path, "panic", p)
+				w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+				w.Header().Set("Cache-Control", "no-store")
+				w.WriteHeader(http.StatusInternalServerError)
+				w.Write([]byte("500 Internal Server Error\n"))
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (s *statusWriter) WriteHeader(code int) {
+	if s.status == 0 {
+		s.status = code
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusWriter) Write(b []byte) (int, error) {
+	if s.status == 0 {
+		s.status = http.StatusOK
+	}
+	n, err := s.ResponseWriter.Write(b)
+	s.bytes += n
+	return n, err
+}
+
+func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+// AccessLog logs method, path, status, size and duration. It deliberately
+// has no field for the client address or User-Agent: readers can be
+// punished for reading us, and a log is something that can be seized.
+func AccessLog(log *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		next.ServeHTTP(sw, r)
+		log.Info("request", "method", r.Method, "path", r.URL.Path, "status", sw.status,
+			"bytes", sw.bytes, "ms", float64(time.Since(start).Microseconds())/1000)
+	})
+}
