@@ -1,0 +1,102 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"qalam/internal/config"
+	"qalam/internal/demo"
+	"qalam/internal/media"
+	"qalam/internal/server"
+	"qalam/internal/sqlite"
+)
+
+func serve(ctx context.Context, args []string, log *slog.Logger, stderr io.Writer) error {
+	opts, err := config.ParseServe(args)
+	if err != nil {
+		return err
+	}
+	store, lib, err := openNewsroom(opts.Data)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+
+	srv, err := server.New(opts, store, lib, log, nil)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", opts.Addr)
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    32 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	log.Info("listening", "addr", ln.Addr().String(), "data", opts.Data)
+
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+
+	// Seeding can take seconds; the listener is up meanwhile and /healthz
+	// says 503 until it is done.
+	if opts.Demo {
+		services, err := store.Services(ctx)
+		if err != nil {
+			return err
+		}
+		if len(services) == 0 {
+			start := time.Now()
+			if err := demo.Seed(ctx, store, lib, time.Now()); err != nil {
+				return fmt.Errorf("seeding the demo newsroom: %w", err)
+			}
+			log.Info("demo newsroom seeded", "took", time.Since(start).Round(time.Millisecond))
+		}
+	}
+	srv.SetReady()
+	go srv.Watch(ctx, opts.PollInterval)
+
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// openNewsroom opens the data dir every subcommand shares: the database
+// (migrated on open) and the media library.
+func openNewsroom(dir string) (*sqlite.DB, *media.Library, error) {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, nil, fmt.Errorf("data dir: %w", err)
+	}
+	store, err := sqlite.Open(filepath.Join(dir, "qalam.db"))
+	if err != nil {
+		return nil, nil, err
+	}
+	lib, err := media.New(filepath.Join(dir, "media"), store)
+	if err != nil {
+		store.Close()
+		return nil, nil, err
+	}
+	return store, lib, nil
+}

@@ -1,0 +1,412 @@
+// Package api is the public, read-only JSON content API under /api/v1/.
+// Like the reader site it reads only what is public at an instant, and its
+// answers go through the page cache.
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"qalam/internal/httpkit"
+	"qalam/internal/media"
+	"qalam/internal/news"
+	"qalam/internal/pagecache"
+	"qalam/internal/render"
+)
+
+// API serves /api/v1/.
+type API struct {
+	store   news.Store
+	cache   *pagecache.Cache
+	now     func() time.Time
+	mux     *http.ServeMux
+	renders atomic.Int64
+}
+
+// New returns the API handler.
+func New(store news.Store, cache *pagecache.Cache, now func() time.Time) *API {
+	if now == nil {
+		now = time.Now
+	}
+	a := &API{store: store, cache: cache, now: now, mux: http.NewServeMux()}
+	a.mux.HandleFunc("GET /api/v1/services", a.handle(a.services, nil))
+	a.mux.HandleFunc("GET /api/v1/sections", a.handle(a.sections, []string{"service"}))
+	a.mux.HandleFunc("GET /api/v1/stories", a.handle(a.stories, []string{"service", "section", "tag", "limit", "cursor"}))
+	a.mux.HandleFunc("GET /api/v1/stories/{id}", a.handle(a.story, nil))
+	a.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		writeUncached(w, r, http.StatusNotFound, "no such API endpoint")
+	})
+	return a
+}
+
+// Renders counts cache misses.
+func (a *API) Renders() int64 { return a.renders.Load() }
+
+func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.mux.ServeHTTP(w, r) }
+
+// apiError carries a status and a message safe to show.
+type apiError struct {
+	status int
+	msg    string
+}
+
+func (e *apiError) Error() string { return e.msg }
+
+type call struct {
+	ctx    context.Context
+	origin string
+	query  url.Values
+	at     time.Time
+	r      *http.Request
+}
+
+// handle wraps an endpoint: it validates the query, builds the cache key
+// from the parameters the endpoint reads, and maps errors to JSON.
+func (a *API) handle(fn func(c *call) (any, error), params []string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		q, err := url.ParseQuery(r.URL.RawQuery)
+		if err != nil {
+			writeUncached(w, r, http.StatusBadRequest, "malformed query string")
+			return
+		}
+		kept := url.Values{}
+		for _, p := range params {
+			if v := q.Get(p); v != "" {
+				kept.Set(p, v)
+			}
+		}
+		origin := httpkit.Origin(r.Context())
+		key := origin + r.URL.Path + "?" + kept.Encode()
+		e, err := a.cache.Get(key, func() (*pagecache.Entry, error) {
+			a.renders.Add(1)
+			ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 10*time.Second)
+			defer cancel()
+			v, err := fn(&call{ctx: ctx, origin: origin, query: kept, at: news.Time(a.now()), r: r})
+			status := http.StatusOK
+			if err != nil {
+				var ae *apiError
+				switch {
+				case errors.As(err, &ae):
+					status, v = ae.status, errBody(ae.msg)
+				case errors.Is(err, news.ErrNotFound):
+					status, v = http.StatusNotFound, errBody("not found")
+				case errors.Is(err, news.ErrInvalid):
+					status, v = http.StatusBadRequest, errBody(strings.TrimPrefix(err.Error(), "invalid: "))
+				default:
+					return nil, err
+				}
+			}
+			return jsonEntry(status, v), nil
+		})
+		if err != nil {
+			writeUncached(w, r, http.StatusInternalServerError, "internal error")
+			return
+		}
+		e.Serve(w, r)
+	}
+}
+
+func errBody(msg string) map[string]any { return map[string]any{"error": msg} }
+
+func jsonEntry(status int, v any) *pagecache.Entry {
+	body, _ := json.MarshalIndent(v, "", " ")
+	body = append(body, '\n')
+	h := http.Header{}
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	if status == http.StatusOK {
+		h.Set("Cache-Control", "public, max-age=30")
+	} else {
+		h.Set("Cache-Control", "public, max-age=10")
+	}
+	h.Set("Access-Control-Allow-Origin", "*")
+	return pagecache.NewEntry(status, h, body)
+}
+
+func writeUncached(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	e := jsonEntry(status, errBody(msg))
+	e.Header.Set("Cache-Control", "no-store")
+	e.Serve(w, r)
+}
+
+// Service is a service in the API.
+type Service struct {
+	Code     string `json:"code"`
+	Name     string `json:"name"`
+	Lang     string `json:"lang"`
+	Dir      string `json:"dir"`
+	TimeZone string `json:"time_zone"`
+	Default  bool   `json:"default"`
+	URL      string `json:"url"`
+}
+
+func (a *API) services(c *call) (any, error) {
+	svcs, err := a.store.Services(c.ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := []Service{}
+	for _, s := range svcs {
+		out = append(out, Service{Code: s.Code, Name: s.Name, Lang: s.Lang, Dir: s.Dir, TimeZone: s.TimeZone, Default: s.Default, URL: c.origin + "/" + s.Code + "/"})
+	}
+	return map[string]any{"services": out}, nil
+}
+
+// Section is a section in the API.
+type Section struct {
+	ID      string `json:"id"`
+	Service string `json:"service"`
+	Slug    string `json:"slug"`
+	Name    string `json:"name"`
+	URL     string `json:"url"`
+}
+
+func (a *API) service(c *call) (news.Service, error) {
+	code := c.query.Get("service")
+	if code == "" {
+		return news.Service{}, &apiError{http.StatusBadRequest, "the service parameter is required, e.g. ?service=kk"}
+	}
+	svc, err := a.store.Service(c.ctx, code)
+	if errors.Is(err, news.ErrNotFound) {
+		return svc, &apiError{http.StatusNotFound, "no service " + strconv.Quote(code)}
+	}
+	return svc, err
+}
+
+func (a *API) sections(c *call) (any, error) {
+	svc, err := a.service(c)
+	if err != nil {
+		return nil, err
+	}
+	secs, err := a.store.Sections(c.ctx, svc.Code)
+	if err != nil {
+		return nil, err
+	}
+	out := []Section{}
+	for _, s := range secs {
+		out = append(out, sectionJSON(c, s))
+	}
+	return map[string]any{"sections": out}, nil
+}
+
+func sectionJSON(c *call, s news.Section) Section {
+	return Section{ID: s.ID, Service: s.Service, Slug: s.Slug, Name: s.Name, URL: c.origin + escapePath("/"+s.Service+"/"+s.Slug+"/")}
+}
+
+// Story is a story in a list.
+type Story struct {
+	ID        string   `json:"id"`
+	Service   string   `json:"service"`
+	URL       string   `json:"url"`
+	Section   Section  `json:"section"`
+	Headline  string   `json:"headline"`
+	Deck      string   `json:"deck,omitempty"`
+	Dateline  string   `json:"dateline,omitempty"`
+	Published string   `json:"published"`
+	Updated   string   `json:"updated,omitempty"`
+	Image     *Image   `json:"image,omitempty"`
+	Authors   []Author `json:"authors,omitempty"`
+}
+
+// Image is a media asset with its variants.
+type Image struct {
+	URL      string    `json:"url"`
+	Width    int       `json:"width"`
+	Height   int       `json:"height"`
+	Alt      string    `json:"alt"`
+	Caption  string    `json:"caption,omitempty"`
+	Credit   string    `json:"credit,omitempty"`
+	Variants []Variant `json:"variants"`
+}
+
+// Variant is one resized copy of an image.
+type Variant struct {
+	URL    string `json:"url"`
+	Width  int    `json:"width"`
+	Height int    `json:"height"`
+}
+
+// Author is a public byline profile.
+type Author struct {
+	Name string `json:"name"`
+	URL  string `json:"url,omitempty"`
+}
+
+func (a *API) stories(c *call) (any, error) {
+	svc, err := a.service(c)
+	if err != nil {
+		return nil, err
+	}
+	q := news.ListQuery{Service: svc.Code, Cursor: c.query.Get("cursor"), Limit: 20}
+	if l := c.query.Get("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 || n > 100 {
+			return nil, &apiError{http.StatusBadRequest, "limit must be a whole number from 1 to 100"}
+		}
+		q.Limit = n
+	}
+	if s := c.query.Get("section"); s != "" {
+		sec, err := a.store.SectionBySlug(c.ctx, svc.Code, s)
+		if err != nil {
+			return nil, notFound(err, "no section "+strconv.Quote(s))
+		}
+		q.SectionID = sec.ID
+	}
+	if t := c.query.Get("tag"); t != "" {
+		tag, err := a.store.TagBySlug(c.ctx, svc.Code, t)
+		if err != nil {
+			return nil, notFound(err, "no tag "+strconv.Quote(t))
+		}
+		q.TagID = tag.ID
+	}
+	pg, err := a.store.ListPublished(c.ctx, q, c.at)
+	if err != nil {
+		if errors.Is(err, news.ErrInvalid) {
+			return nil, &apiError{http.StatusBadRequest, "malformed cursor"}
+		}
+		return nil, err
+	}
+	loc := svc.Location()
+	out := []Story{}
+	for _, s := range pg.Items {
+		st := Story{ID: s.ID, Service: s.Service, URL: c.origin + storyPath(s), Section: sectionJSON(c, s.Section),
+			Headline: s.Headline.Plain(), Deck: s.Deck.Plain(), Dateline: s.Dateline,
+			Published: s.PublishAt.In(loc).Format(time.RFC3339)}
+		if !s.UpdatedAt.IsZero() {
+			st.Updated = s.UpdatedAt.In(loc).Format(time.RFC3339)
+		}
+		if s.Lead != nil && s.LeadAsset != nil {
+			st.Image = imageJSON(c, *s.LeadAsset, *s.Lead)
+		}
+		out = append(out, st)
+	}
+	resp := map[string]any{"stories": out, "total": pg.Total}
+	if pg.Next != "" {
+		v := url.Values{}
+		for k := range c.query {
+			v.Set(k, c.query.Get(k))
+		}
+		v.Set("cursor", pg.Next)
+		resp["next_cursor"] = pg.Next
+		resp["next"] = c.origin + "/api/v1/stories?" + v.Encode()
+	}
+	return resp, nil
+}
+
+func notFound(err error, msg string) error {
+	if errors.Is(err, news.ErrNotFound) {
+		return &apiError{http.StatusNotFound, msg}
+	}
+	return err
+}
+
+func imageJSON(c *call, a news.Asset, f news.Figure) *Image {
+	main := media.Pick(a, 1200)
+	img := &Image{URL: c.origin + main.URL, Width: main.Width, Height: main.Height, Alt: f.Alt, Caption: f.Caption.Plain(), Credit: f.Credit}
+	for _, v := range media.Variants(a) {
+		img.Variants = append(img.Variants, Variant{URL: c.origin + v.URL, Width: v.Width, Height: v.Height})
+	}
+	return img
+}
+
+// FullStory is one story with its body.
+type FullStory struct {
+	Story
+	Body         json.RawMessage   `json:"body"`
+	BodyHTML     string            `json:"body_html"`
+	Media        []*Image          `json:"media"`
+	Tags         []Tag             `json:"tags"`
+	Corrections  []Correction      `json:"corrections"`
+	Translations map[string]string `json:"translations"`
+}
+
+// Tag is a tag in the API.
+type Tag struct {
+	Slug string `json:"slug"`
+	Name string `json:"name"`
+	URL  string `json:"url"`
+}
+
+// Correction is a public correction note.
+type Correction struct {
+	At   string `json:"at"`
+	Text string `json:"text"`
+}
+
+func (a *API) story(c *call) (any, error) {
+	id := c.r.PathValue("id")
+	if !news.ValidID(id) {
+		return nil, &apiError{http.StatusNotFound, "no story " + strconv.Quote(id)}
+	}
+	p, err := a.store.PublishedStory(c.ctx, id, c.at)
+	if err != nil {
+		return nil, notFound(err, "no story "+strconv.Quote(id))
+	}
+	svc, err := a.store.Service(c.ctx, p.Story.Service)
+	if err != nil {
+		return nil, err
+	}
+	loc := svc.Location()
+	cn := p.Rev.Content
+	sum := news.Summary{ID: p.Story.ID, Service: p.Story.Service, Section: p.Section, Slug: p.Story.Slug}
+	fs := FullStory{Story: Story{ID: p.Story.ID, Service: p.Story.Service, URL: c.origin + storyPath(sum), Section: sectionJSON(c, p.Section),
+		Headline: cn.Headline.Plain(), Deck: cn.Deck.Plain(), Dateline: cn.Dateline,
+		Published: p.Story.PublishAt.In(loc).Format(time.RFC3339)},
+		Body: cn.Body.Encode(), Media: []*Image{}, Tags: []Tag{}, Corrections: []Correction{}, Translations: map[string]string{}}
+	if !p.Story.UpdatedAt.IsZero() {
+		fs.Updated = p.Story.UpdatedAt.In(loc).Format(time.RFC3339)
+	}
+	for _, au := range p.Authors {
+		j := Author{Name: au.Name}
+		if !au.Collective {
+			j.URL = c.origin + escapePath("/"+au.Service+"/author/"+au.Slug+"/")
+		}
+		fs.Authors = append(fs.Authors, j)
+	}
+	figures := map[string]news.Figure{}
+	if cn.Lead != nil {
+		figures[cn.Lead.AssetID] = *cn.Lead
+	}
+	for _, b := range cn.Body.Blocks {
+		if b.Figure != nil {
+			if _, ok := figures[b.Figure.AssetID]; !ok {
+				figures[b.Figure.AssetID] = *b.Figure
+			}
+		}
+	}
+	for _, id := range cn.AssetIDs() {
+		if as, ok := p.Assets[id]; ok {
+			img := imageJSON(c, as, figures[id])
+			fs.Media = append(fs.Media, img)
+			if cn.Lead != nil && id == cn.Lead.AssetID {
+				fs.Image = img
+			}
+		}
+	}
+	fs.BodyHTML = string(render.Body(cn.Body, render.Options{}))
+	for _, t := range p.Tags {
+		fs.Tags = append(fs.Tags, Tag{Slug: t.Slug, Name: t.Name, URL: c.origin + escapePath("/"+t.Service+"/tag/"+t.Slug+"/")})
+	}
+	for _, cr := range p.Corrections {
+		fs.Corrections = append(fs.Corrections, Correction{At: cr.At.In(loc).Format(time.RFC3339), Text: cr.Text.Plain()})
+	}
+	for _, tr := range p.Translations {
+		fs.Translations[tr.Service.Code] = c.origin + storyPath(tr.Summary)
+	}
+	return fs, nil
+}
+
+func storyPath(s news.Summary) string {
+	return escapePath("/" + s.Service + "/" + s.Section.Slug + "/" + s.Slug + "-" + s.ID)
+}
+
+func escapePath(p string) string {
+	u := url.URL{Path: p}
+	return u.EscapedPath()
+}

@@ -1,0 +1,176 @@
+package server_test
+
+import (
+	"context"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"qalam/internal/demo"
+	"qalam/internal/servertest"
+)
+
+// crawl fetches every page reachable from the service homes and the API,
+// following links on the same host, and returns each URL's body.
+func crawl(t *testing.T, e *servertest.Env) map[string]string {
+	t.Helper()
+	seen := map[string]string{}
+	queue := []string{"/", "/kk/", "/ru/", "/en/", "/fa/", "/api/v1/services"}
+	for _, s := range []string{"kk", "ru", "en", "fa"} {
+		queue = append(queue, "/api/v1/stories?service="+s+"&limit=100", "/api/v1/sections?service="+s)
+	}
+	for len(queue) > 0 && len(seen) < 3000 {
+		p := queue[0]
+		queue = queue[1:]
+		if _, ok := seen[p]; ok {
+			continue
+		}
+		resp, body := e.Get(t, p)
+		seen[p] = body
+		if resp.StatusCode >= 500 {
+			t.Errorf("%s answers %d", p, resp.StatusCode)
+		}
+		if loc := resp.Header.Get("Location"); loc != "" {
+			queue = append(queue, loc)
+		}
+		ct := resp.Header.Get("Content-Type")
+		if strings.HasPrefix(ct, "text/html") {
+			d, err := goquery.NewDocumentFromReader(strings.NewReader(body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			d.Find("a[href], link[href], img[src], script[src]").Each(func(_ int, s *goquery.Selection) {
+				for _, attr := range []string{"href", "src"} {
+					if v, ok := s.Attr(attr); ok {
+						if u := local(e, p, v); u != "" {
+							queue = append(queue, u)
+						}
+					}
+				}
+			})
+		}
+		if strings.HasPrefix(ct, "application/json") {
+			for _, part := range strings.Split(body, `"`) {
+				if strings.HasPrefix(part, e.URL+"/") {
+					queue = append(queue, strings.TrimPrefix(part, e.URL))
+				}
+			}
+		}
+	}
+	return seen
+}
+
+// local resolves a link against page and returns its path and query if it
+// stays on the server.
+func local(e *servertest.Env, page, ref string) string {
+	base, _ := url.Parse(e.URL + page)
+	u, err := base.Parse(ref)
+	if err != nil || u.Host != e.Host {
+		return ""
+	}
+	u.Fragment = ""
+	return u.RequestURI()
+}
+
+func TestNothingUnpublishedOrPrivateLeaks(t *testing.T) {
+	e := servertest.Demo(t)
+	ctx := context.Background()
+	// A pseudonymous story written by a staff account with a real name.
+	st := e.NewStory(t, "kk", "pseudonym-story", "Бүркеншік есіммен жазылған мақала", "Мәтін.")
+	authors, _ := e.Store.Authors(ctx, "kk")
+	var pseud string
+	for _, a := range authors {
+		if strings.Contains(strings.ToLower(a.Bio), "бүркеншік") || strings.Contains(strings.ToLower(a.Bio), "псевдоним") {
+			pseud = a.ID
+		}
+	}
+	if pseud == "" {
+		t.Fatal("the demo has no pseudonymous Kazakh author")
+	}
+	rev, _ := e.Store.Revision(ctx, st.HeadRev)
+	rev.Content.AuthorIDs = []string{pseud}
+	nr, err := e.Store.SaveRevision(ctx, st.ID, st.HeadRev, rev.Content, demo.StaffID, e.Clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Store.Publish(ctx, st.ID, nr.ID, e.Clock.Now().Add(-time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	e.WaitFresh()
+
+	pages := crawl(t, e)
+	if len(pages) < 100 {
+		t.Fatalf("the crawl reached only %d URLs", len(pages))
+	}
+	// Direct requests for the hidden stories, by every route that names them.
+	for _, id := range []string{demo.DraftStoryID, demo.ScheduledStoryID, demo.UnpublishedStoryID} {
+		s, err := e.Store.Story(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sec, _ := e.Store.Section(ctx, s.SectionID)
+		for _, p := range []string{"/api/v1/stories/" + id, "/" + s.Service + "/" + sec.Slug + "/" + s.Slug + "-" + id} {
+			resp, body := e.Get(t, p)
+			if resp.StatusCode == 200 {
+				t.Errorf("%s answers 200", p)
+			}
+			pages[p] = body
+		}
+		rev, _ := e.Store.Revision(ctx, s.HeadRev)
+		for _, aid := range rev.Content.AssetIDs() {
+			a, _ := e.Store.Asset(ctx, aid)
+			if a.Hash == "" {
+				continue
+			}
+			// Only images no public story uses must stay hidden.
+			if _, err := e.Store.PublicAsset(ctx, aid, e.Clock.Now()); err == nil {
+				continue
+			}
+			resp, _ := e.Get(t, "/media/"+aid+"/"+a.Hash[:16]+"-320.jpg")
+			if resp.StatusCode != 404 {
+				t.Errorf("image of hidden story %s answers %d", id, resp.StatusCode)
+			}
+		}
+	}
+	secret := []string{demo.DraftMarker, demo.ScheduledMarker, demo.UnpublishedMarker, demo.StaffEmail, demo.StaffName, demo.StaffID}
+	for p, body := range pages {
+		for _, s := range secret {
+			if strings.Contains(body, s) {
+				t.Errorf("%s contains %q", p, s)
+			}
+		}
+	}
+	// The pseudonymous story itself was reached and shows its byline.
+	found := false
+	for p, body := range pages {
+		if strings.Contains(p, "pseudonym-story") && strings.Contains(body, "Бүркеншік есіммен") {
+			found = true
+		}
+	}
+	if !found {
+		t.Error("the crawl did not reach the pseudonymous story")
+	}
+}
+
+func TestScheduledStoryGoesLiveOnTime(t *testing.T) {
+	e := servertest.Demo(t)
+	ctx := context.Background()
+	s, _ := e.Store.Story(ctx, demo.ScheduledStoryID)
+	resp, _ := e.Get(t, "/api/v1/stories/"+demo.ScheduledStoryID)
+	mustStatus(t, resp, 404, "scheduled story before its time")
+	e.Clock.Set(s.PublishAt.Add(time.Second))
+	deadline := time.Now().Add(time.Second)
+	for {
+		resp, body := e.Get(t, "/api/v1/stories/"+demo.ScheduledStoryID)
+		if resp.StatusCode == 200 && strings.Contains(body, demo.ScheduledMarker) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("scheduled story still %d a second after its time", resp.StatusCode)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}

@@ -1,0 +1,150 @@
+// Package server wires qalam's surfaces into one http.Handler and keeps the
+// page cache honest: it watches the database's content version so a change
+// made by any process reaches readers within a second.
+package server
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"qalam/assets"
+	"qalam/internal/api"
+	"qalam/internal/config"
+	"qalam/internal/httpkit"
+	"qalam/internal/media"
+	"qalam/internal/news"
+	"qalam/internal/pagecache"
+	"qalam/internal/site"
+)
+
+// Server is the assembled reader-facing application.
+type Server struct {
+	opts    config.Options
+	store   news.Store
+	cache   *pagecache.Cache
+	Site    *site.Site
+	API     *api.API
+	handler http.Handler
+	ready   atomic.Bool
+	log     *slog.Logger
+	now     func() time.Time
+}
+
+// maxBody bounds request bodies; the reader site takes none worth more.
+const maxBody = 1 << 20
+
+// New builds the server. It answers /healthz with 503 and reader pages
+// with 503 until SetReady is called.
+func New(opts config.Options, store news.Store, lib *media.Library, log *slog.Logger, now func() time.Time) (*Server, error) {
+	if now == nil {
+		now = time.Now
+	}
+	s := &Server{opts: opts, store: store, log: log, now: now, cache: pagecache.New(opts.CacheBytes)}
+	static := assets.LoadStatic()
+	var err error
+	s.Site, err = site.New(site.Config{Store: store, Static: static, Cache: s.cache, Now: now, Log: log})
+	if err != nil {
+		return nil, err
+	}
+	s.API = api.New(store, s.cache, now)
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /robots.txt", s.robots)
+	mux.Handle("GET /assets/", static)
+	mux.Handle("GET /media/", s.whenReady(lib.Handler(func(ctx context.Context, id string) (news.Asset, error) {
+		return store.PublicAsset(ctx, id, news.Time(s.now()))
+	})))
+	mux.Handle("/api/", s.whenReady(s.API))
+	// Prefixes that later surfaces own; until they exist they are plain 404s
+	// and can never be taken by a service code.
+	for _, p := range []string{"/admin", "/lite/", "/feeds/", "/sitemaps/", "/sitemap.xml"} {
+		mux.Handle(p, s.whenReady(s.Site))
+	}
+	mux.Handle("/", s.whenReady(s.Site))
+
+	var h http.Handler = mux
+	h = httpkit.Hosts(opts.Hosts, opts.TrustedProxies, h)
+	h = httpkit.Secure(maxBody, h)
+	if opts.AccessLog {
+		h = httpkit.AccessLog(log, h)
+	}
+	s.handler = httpkit.Recover(log, h)
+	return s, nil
+}
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// SetReady marks migrations and seeding as done.
+func (s *Server) SetReady() { s.ready.Store(true) }
+
+// Cache exposes the page cache (for tests and the watcher).
+func (s *Server) Cache() *pagecache.Cache { return s.cache }
+
+func (s *Server) whenReady(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !s.ready.Load() {
+			w.Header().Set("Retry-After", "2")
+			w.Header().Set("Cache-Control", "no-store")
+			http.Error(w, "503 Service Unavailable: qalam is starting", http.StatusServiceUnavailable)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	if !s.ready.Load() {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		w.Write([]byte("starting\n"))
+		return
+	}
+	if _, err := s.store.ContentVersion(r.Context()); err != nil {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		w.Write([]byte("database unavailable\n"))
+		return
+	}
+	w.Write([]byte("ok\n"))
+}
+
+func (s *Server) robots(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	w.Write([]byte("User-agent: *\nDisallow: /admin\nDisallow: /api/\nDisallow: /*/search\nAllow: /\n"))
+}
+
+// Watch purges the page cache whenever the content version changes (a
+// write by this or any other process) or a scheduled story's time comes.
+// It polls every interval until ctx ends.
+func (s *Server) Watch(ctx context.Context, interval time.Duration) {
+	last, _ := s.store.ContentVersion(ctx)
+	next, hasNext, _ := s.store.NextScheduled(ctx, news.Time(s.now()))
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		v, err := s.store.ContentVersion(ctx)
+		if err != nil {
+			if ctx.Err() == nil {
+				s.log.Warn("content version check failed", "err", err)
+			}
+			continue
+		}
+		now := news.Time(s.now())
+		due := hasNext && !next.After(now)
+		if v != last || due {
+			last = v
+			s.cache.Purge()
+			next, hasNext, _ = s.store.NextScheduled(ctx, now)
+		}
+	}
+}

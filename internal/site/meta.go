@@ -1,0 +1,116 @@
+package site
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"time"
+
+	"qalam/internal/media"
+	"qalam/internal/news"
+	"qalam/internal/pagecache"
+)
+
+func urlQueryEscape(s string) string { return url.QueryEscape(s) }
+
+// leadImageURL is the variant shared as the story's image in previews.
+func leadImageURL(a news.Asset) string { return media.Pick(a, 1200).URL }
+
+// newsArticle is the story's schema.org NewsArticle. Authors are the public
+// byline profiles; nothing here comes from a staff account.
+func (s *Site) newsArticle(l *Layout, p news.Published, images []string, modified time.Time) map[string]any {
+	c := p.Rev.Content
+	var authors []map[string]any
+	for _, a := range p.Authors {
+		if a.Collective {
+			authors = append(authors, map[string]any{"@type": "Organization", "name": a.Name})
+			continue
+		}
+		authors = append(authors, map[string]any{"@type": "Person", "name": a.Name,
+			"url": l.Origin + escapePath("/"+a.Service+"/author/"+a.Slug+"/")})
+	}
+	ld := map[string]any{
+		"@context":         "https://schema.org",
+		"@type":            "NewsArticle",
+		"headline":         c.Headline.Plain(),
+		"description":      c.Deck.Plain(),
+		"inLanguage":       l.Svc.Lang,
+		"mainEntityOfPage": l.Canonical,
+		"url":              l.Canonical,
+		"datePublished":    iso(p.Story.PublishAt.In(l.loc)),
+		"dateModified":     iso(modified.In(l.loc)),
+		"articleSection":   p.Section.Name,
+		"publisher": map[string]any{
+			"@type": "Organization",
+			"name":  l.Svc.Name,
+			"url":   l.Origin + "/" + l.Svc.Code + "/",
+			"logo":  map[string]any{"@type": "ImageObject", "url": l.Origin + s.static.URL("logo.svg")},
+		},
+	}
+	if len(images) > 0 {
+		ld["image"] = images
+	}
+	if len(authors) > 0 {
+		ld["author"] = authors
+	}
+	if c.Dateline != "" {
+		ld["dateline"] = c.Dateline
+	}
+	return ld
+}
+
+// ErrorPage shows a status in the service's language.
+type ErrorPage struct {
+	*Layout
+	Heading string
+	Message string
+}
+
+// errorEntry renders the page for a failed request in the language of the
+// service it was for (the default service when none could be told).
+func (s *Site) errorEntry(rq *request, err error) (*pagecache.Entry, error) {
+	status := http.StatusInternalServerError
+	var svc *news.Service
+	var he *httpError
+	switch {
+	case errors.As(err, &he):
+		status, svc = he.status, he.svc
+	case errors.Is(err, news.ErrNotFound):
+		status = http.StatusNotFound
+	case errors.Is(err, news.ErrInvalid):
+		status = http.StatusBadRequest
+	}
+	if svc == nil {
+		if segs := splitPath(rq.path); len(segs) > 0 {
+			if sv, err := s.store.Service(rq.ctx, segs[0]); err == nil {
+				svc = &sv
+			}
+		}
+	}
+	if svc == nil {
+		sv, derr := s.defaultService(rq.ctx)
+		if derr != nil {
+			return nil, derr
+		}
+		svc = &sv
+	}
+	cat := i18nFor(*svc)
+	title := cat.T("error.500.title")
+	msg := cat.T("error.500.body")
+	switch status {
+	case http.StatusBadRequest:
+		title, msg = cat.T("error.400.title"), cat.T("error.400.body")
+	case http.StatusNotFound:
+		title, msg = cat.T("error.404.title"), cat.T("error.404.body")
+	case http.StatusGone:
+		title, msg = cat.T("error.410.title"), cat.T("error.410.body")
+	case http.StatusMethodNotAllowed:
+		title, msg = cat.T("error.405.title"), ""
+	}
+	l, lerr := s.layout(rq, *svc, title)
+	if lerr != nil {
+		return nil, lerr
+	}
+	l.Robots = "noindex"
+	return s.page("error", status, l, &ErrorPage{Layout: l, Heading: title, Message: msg})
+}

@@ -1,0 +1,279 @@
+// Package site is the public reader site: service homes, sections, tags,
+// authors, stories, search and error pages, rendered on the server from
+// html/template and kept in the page cache.
+//
+// Every read goes through the news.Store methods that return only what is
+// public at an instant, so nothing unpublished can reach a page.
+package site
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"qalam/assets"
+	"qalam/internal/httpkit"
+	"qalam/internal/i18n"
+	"qalam/internal/news"
+	"qalam/internal/pagecache"
+)
+
+// Site serves the reader pages under /{service}/.
+type Site struct {
+	store   news.Store
+	static  *assets.Static
+	cache   *pagecache.Cache
+	pages   map[string]*template.Template
+	now     func() time.Time
+	log     *slog.Logger
+	renders atomic.Int64
+}
+
+// Config is what a Site is built from.
+type Config struct {
+	Store  news.Store
+	Static *assets.Static
+	Cache  *pagecache.Cache
+	Now    func() time.Time // defaults to time.Now
+	Log    *slog.Logger
+}
+
+// New parses the templates and returns the site.
+func New(c Config) (*Site, error) {
+	s := &Site{store: c.Store, static: c.Static, cache: c.Cache, now: c.Now, log: c.Log}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	var err error
+	if s.pages, err = parseTemplates(s.static); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Renders counts page renders (cache misses), for tests and metrics.
+func (s *Site) Renders() int64 { return s.renders.Load() }
+
+// renderTimeout bounds one render; it runs detached from the request that
+// started it because other readers may be waiting for the same page.
+const renderTimeout = 10 * time.Second
+
+// ServeHTTP serves every path whose first segment may be a service.
+func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		s.serveUncached(w, r, &httpError{status: http.StatusMethodNotAllowed})
+		return
+	}
+	origin := httpkit.Origin(r.Context())
+	query, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		s.serveUncached(w, r, &httpError{status: http.StatusBadRequest})
+		return
+	}
+	used := usedParams(r.URL.Path)
+	key := origin + r.URL.Path
+	kept := url.Values{}
+	for _, p := range used {
+		if v := query.Get(p); v != "" {
+			kept.Set(p, v)
+		}
+	}
+	if len(kept) > 0 {
+		key += "?" + kept.Encode()
+	}
+	e, err := s.cache.Get(key, func() (*pagecache.Entry, error) {
+		s.renders.Add(1)
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), renderTimeout)
+		defer cancel()
+		return s.render(ctx, origin, r.URL.Path, kept)
+	})
+	if err != nil {
+		s.log.Error("render failed", "path", r.URL.Path, "err", err)
+		s.serveUncached(w, r, err)
+		return
+	}
+	e.Serve(w, r)
+}
+
+// usedParams names the query parameters a page reads, judged from the
+// path's shape; all others are dropped from the cache key and ignored.
+func usedParams(path string) []string {
+	segs := splitPath(path)
+	switch {
+	case len(segs) == 2 && segs[1] == "search":
+		return []string{"q", "cursor"}
+	case len(segs) >= 2 && len(segs) <= 3 && strings.HasSuffix(path, "/"):
+		return []string{"cursor"}
+	}
+	return nil
+}
+
+func splitPath(p string) []string {
+	p = strings.Trim(p, "/")
+	if p == "" {
+		return nil
+	}
+	return strings.Split(p, "/")
+}
+
+// httpError is a reader-facing failure with a status page.
+type httpError struct {
+	status int
+	svc    *news.Service // the service whose language the page uses
+	err    error
+}
+
+func (e *httpError) Error() string {
+	if e.err != nil {
+		return fmt.Sprintf("%d: %v", e.status, e.err)
+	}
+	return http.StatusText(e.status)
+}
+
+func (e *httpError) Unwrap() error { return e.err }
+
+// render produces the cache entry for a path: a page, a redirect or an
+// error page. Only failures of storage are returned as errors (and not
+// cached).
+func (s *Site) render(ctx context.Context, origin, path string, q url.Values) (*pagecache.Entry, error) {
+	at := news.Time(s.now())
+	rq := &request{ctx: ctx, origin: origin, path: path, query: q, at: at}
+	e, err := s.route(rq)
+	if err == nil {
+		return e, nil
+	}
+	var he *httpError
+	if errors.As(err, &he) || errors.Is(err, news.ErrNotFound) || errors.Is(err, news.ErrInvalid) {
+		return s.errorEntry(rq, err)
+	}
+	return nil, err
+}
+
+// serveUncached writes an error page that must not be cached (405, 500).
+func (s *Site) serveUncached(w http.ResponseWriter, r *http.Request, err error) {
+	rq := &request{ctx: r.Context(), origin: httpkit.Origin(r.Context()), path: r.URL.Path, at: news.Time(s.now())}
+	e, rerr := s.errorEntry(rq, err)
+	if rerr != nil {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(http.StatusInternalServerError)
+		w.Write([]byte("500 Internal Server Error\n"))
+		return
+	}
+	e.Header.Set("Cache-Control", "no-store")
+	e.Serve(w, r)
+}
+
+// request is one render's inputs.
+type request struct {
+	ctx    context.Context
+	origin string
+	path   string
+	query  url.Values
+	at     time.Time
+}
+
+func (s *Site) route(rq *request) (*pagecache.Entry, error) {
+	segs := splitPath(rq.path)
+	if len(segs) == 0 {
+		return s.rootRedirect(rq)
+	}
+	svc, err := s.store.Service(rq.ctx, segs[0])
+	if err != nil {
+		return nil, err
+	}
+	slash := strings.HasSuffix(rq.path, "/")
+	rest := segs[1:]
+	switch {
+	case len(rest) == 0:
+		if !slash {
+			return redirect("/" + svc.Code + "/"), nil
+		}
+		return s.home(rq, svc)
+	case len(rest) == 1 && rest[0] == "search":
+		return s.search(rq, svc)
+	case len(rest) == 2 && (rest[0] == "tag" || rest[0] == "author"):
+		if !slash {
+			return redirect(rq.path + "/"), nil
+		}
+		if rest[0] == "tag" {
+			return s.tagPage(rq, svc, rest[1])
+		}
+		return s.authorPage(rq, svc, rest[1])
+	case len(rest) == 1:
+		if !slash {
+			return redirect(rq.path + "/"), nil
+		}
+		return s.sectionPage(rq, svc, rest[0])
+	case len(rest) == 2:
+		if slash {
+			return redirect(strings.TrimSuffix(rq.path, "/")), nil
+		}
+		return s.storyPage(rq, svc, rest[0], rest[1])
+	}
+	return nil, &httpError{status: http.StatusNotFound, svc: &svc}
+}
+
+// rootRedirect sends "/" to the default service.
+func (s *Site) rootRedirect(rq *request) (*pagecache.Entry, error) {
+	svc, err := s.defaultService(rq.ctx)
+	if err != nil {
+		return nil, err
+	}
+	e := redirect("/" + svc.Code + "/")
+	e.Status = http.StatusFound // the default may change; do not let browsers remember it forever
+	e.Header.Set("Cache-Control", "public, max-age=60")
+	return e, nil
+}
+
+func (s *Site) defaultService(ctx context.Context) (news.Service, error) {
+	svcs, err := s.store.Services(ctx)
+	if err != nil {
+		return news.Service{}, err
+	}
+	if len(svcs) == 0 {
+		return news.Service{}, fmt.Errorf("no services configured: %w", news.ErrNotFound)
+	}
+	for _, sv := range svcs {
+		if sv.Default {
+			return sv, nil
+		}
+	}
+	return svcs[0], nil
+}
+
+// redirect is a permanent redirect to a path on the same host.
+func redirect(to string) *pagecache.Entry {
+	h := http.Header{}
+	h.Set("Location", escapePath(to))
+	h.Set("Cache-Control", "public, max-age=3600")
+	h.Set("Content-Type", "text/plain; charset=utf-8")
+	return pagecache.NewEntry(http.StatusMovedPermanently, h, nil)
+}
+
+// escapePath percent-encodes each segment of a path (slugs may be Cyrillic).
+func escapePath(p string) string {
+	u := url.URL{Path: p}
+	return u.EscapedPath()
+}
+
+// pageHeaders are the headers of a cacheable reader page.
+func pageHeaders(lang string) http.Header {
+	h := http.Header{}
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "public, max-age=30, stale-while-revalidate=30")
+	h.Set("Content-Language", lang)
+	return h
+}
+
+func i18nFor(svc news.Service) *i18n.Catalog { return i18n.For(svc.Lang) }
