@@ -34,7 +34,7 @@ func english() serviceData {
 			Tagline:  "Independent reporting from Central Asia, Russia and Iran",
 			Promo: in("Qalam News is the English service of Qalam, an independent newsroom covering countries where the press is not free. We also publish in ",
 				link("Kazakh", "/kk/"), ", ", link("Russian", "/ru/"), " and ", link("Persian", "/fa/"),
-				". If we are blocked where you are, find us through our ", link("mirror sites", "/mirrors"), "."),
+				". If we are blocked where you are, find us through our ", link("mirror sites", "/en/mirrors"), "."),
 			Position: 3,
 		},
 		sections: []sectionData{
@@ -284,7 +284,7 @@ func englishStories() []storyData {
 					in(strong("Tor and VPNs:"), " tools that hide which site a reader is visiting."),
 				),
 				quote("Every block is a race. The censor needs one rule; we need a hundred small doors.", "an engineer at an exiled newsroom"),
-				p("You can find Qalam’s current addresses on our ", link("mirrors page", "/mirrors"), "."),
+				p("You can find Qalam’s current addresses on our ", link("mirrors page", "/en/mirrors"), "."),
 			},
 		},
 		{

@@ -84,6 +84,9 @@ var enCatalog = &Catalog{
 		"error.405.title": "Method not allowed",
 		"error.503.title": "Starting up",
 		"error.503.body":  "The site is getting ready. Please try again in a few seconds.",
+		"mirrors.title":   "Where to find us",
+		"mirrors.intro":   "If our main address is blocked where you are, these addresses serve the same site. Save this page: the list changes when addresses are blocked.",
+		"mirrors.current": "You are reading us at this address.",
 		"lang.name":       "English",
 	},
 	plurals: map[string]map[string]string{

@@ -136,6 +136,21 @@ type Section struct {
 	Position int
 }
 
+// ReservedSectionSlugs are the second path segments the reader site uses
+// for its own pages under a service (/kk/tag/..., /kk/search); no section
+// may take them.
+var ReservedSectionSlugs = []string{"tag", "author", "search", "mirrors", "feed", "feeds", "rss", "atom", "sitemap.xml", "latn"}
+
+// Validate checks a section before it is stored.
+func (s Section) Validate() error {
+	for _, r := range ReservedSectionSlugs {
+		if s.Slug == r {
+			return Invalidf("section slug %q is reserved for the site's own pages", s.Slug)
+		}
+	}
+	return nil
+}
+
 // Tag groups stories across sections within a service: /kk/tag/almaty.
 type Tag struct {
 	ID      string

@@ -43,6 +43,13 @@ func TestHostNames(t *testing.T) {
 	if !strings.Contains(body, `href="`+e.URL) || strings.Contains(body, "mirror.example.org") {
 		t.Error("the page cache served one host's page on another")
 	}
+	// The mirrors page publishes every address.
+	_, body = e.Get(t, "/kk/mirrors")
+	for _, want := range []string{"https://mirror.example.org/kk/", e.URL + "/kk/", "http://localhost" + port + "/kk/"} {
+		if !strings.Contains(body, `href="`+want+`"`) {
+			t.Errorf("the mirrors page does not link %s", want)
+		}
+	}
 	// X-Forwarded-Proto from a trusted proxy sets the scheme.
 	_, body = e.Get(t, path, "Host", "localhost"+port, "X-Forwarded-Proto", "https")
 	canon, _ = doc(t, body).Find(`link[rel="canonical"]`).Attr("href")

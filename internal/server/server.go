@@ -45,7 +45,11 @@ func New(opts config.Options, store news.Store, lib *media.Library, log *slog.Lo
 	s := &Server{opts: opts, store: store, log: log, now: now, cache: pagecache.New(opts.CacheBytes)}
 	static := assets.LoadStatic()
 	var err error
-	s.Site, err = site.New(site.Config{Store: store, Static: static, Cache: s.cache, Now: now, Log: log})
+	var origins []string
+	for _, o := range opts.Hosts {
+		origins = append(origins, o.String())
+	}
+	s.Site, err = site.New(site.Config{Store: store, Static: static, Cache: s.cache, Now: now, Log: log, Origins: origins})
 	if err != nil {
 		return nil, err
 	}

@@ -157,7 +157,7 @@ func parseTemplates(static *assets.Static) (map[string]*template.Template, error
 		return nil, err
 	}
 	pages := map[string]*template.Template{}
-	for _, name := range []string{"home", "list", "story", "error", "search"} {
+	for _, name := range []string{"home", "list", "story", "error", "search", "mirrors"} {
 		t, err := template.Must(base.Clone()).ParseFS(assets.Templates, "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("template %s: %w", name, err)

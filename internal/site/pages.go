@@ -332,3 +332,29 @@ func summaryOf(p news.Published) news.Summary {
 	return news.Summary{ID: p.Story.ID, Service: p.Story.Service, Section: p.Section, Slug: p.Story.Slug,
 		Headline: c.Headline, Deck: c.Deck, Dateline: c.Dateline, Lead: c.Lead, PublishAt: p.Story.PublishAt, UpdatedAt: p.Story.UpdatedAt}
 }
+
+// MirrorsPage lists the addresses the site answers on.
+type MirrorsPage struct {
+	*Layout
+	Mirrors []Mirror
+}
+
+// Mirror is one address of the site.
+type Mirror struct {
+	URL     string
+	Current bool
+}
+
+func (s *Site) mirrors(rq *request, svc news.Service) (*pagecache.Entry, error) {
+	cat := i18nFor(svc)
+	l, err := s.layout(rq, svc, cat.T("mirrors.title"))
+	if err != nil {
+		return nil, err
+	}
+	l.Canonical = rq.origin + "/" + svc.Code + "/mirrors"
+	p := &MirrorsPage{Layout: l}
+	for _, o := range s.origins {
+		p.Mirrors = append(p.Mirrors, Mirror{URL: o + "/" + svc.Code + "/", Current: o == rq.origin})
+	}
+	return s.page("mirrors", http.StatusOK, l, p)
+}

@@ -33,6 +33,7 @@ type Site struct {
 	pages   map[string]*template.Template
 	now     func() time.Time
 	log     *slog.Logger
+	origins []string
 	renders atomic.Int64
 }
 
@@ -43,11 +44,14 @@ type Config struct {
 	Cache  *pagecache.Cache
 	Now    func() time.Time // defaults to time.Now
 	Log    *slog.Logger
+	// Origins are the addresses the site answers on, published on the
+	// mirrors page so readers can reach it when one is blocked.
+	Origins []string
 }
 
 // New parses the templates and returns the site.
 func New(c Config) (*Site, error) {
-	s := &Site{store: c.Store, static: c.Static, cache: c.Cache, now: c.Now, log: c.Log}
+	s := &Site{store: c.Store, static: c.Static, cache: c.Cache, now: c.Now, log: c.Log, origins: c.Origins}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -202,6 +206,8 @@ func (s *Site) route(rq *request) (*pagecache.Entry, error) {
 		return s.home(rq, svc)
 	case len(rest) == 1 && rest[0] == "search":
 		return s.search(rq, svc)
+	case len(rest) == 1 && rest[0] == "mirrors":
+		return s.mirrors(rq, svc)
 	case len(rest) == 2 && (rest[0] == "tag" || rest[0] == "author"):
 		if !slash {
 			return redirect(rq.path + "/"), nil

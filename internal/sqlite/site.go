@@ -172,6 +172,9 @@ func (db *DB) PutSection(ctx context.Context, s *news.Section) error {
 	if err := validName("section", s.Slug, s.Name); err != nil {
 		return err
 	}
+	if err := s.Validate(); err != nil {
+		return err
+	}
 	v := *s
 	if v.ID == "" {
 		v.ID = news.NewID()

@@ -125,6 +125,8 @@ func testSections(t *testing.T, s news.Store) {
 		{"empty slug", news.Section{Service: "kk", Slug: "", Name: "World"}},
 		{"double hyphen", news.Section{Service: "kk", Slug: "a--b", Name: "World"}},
 		{"no name", news.Section{Service: "kk", Slug: "world"}},
+		{"reserved slug tag", news.Section{Service: "kk", Slug: "tag", Name: "Tag"}},
+		{"reserved slug search", news.Section{Service: "kk", Slug: "search", Name: "Search"}},
 	} {
 		wantErr(t, "PutSection "+tc.name, s.PutSection(ctx, &tc.sec), news.ErrInvalid)
 	}
