@@ -65,7 +65,9 @@ func TestAPI(t *testing.T) {
 	// Filters.
 	sec := list.Stories[0].Section.Slug
 	_, body = e.Get(t, "/api/v1/stories?service=kk&section="+sec)
-	var bySec struct{ Stories []struct{ Section struct{ Slug string } } }
+	var bySec struct {
+		Stories []struct{ Section struct{ Slug string } }
+	}
 	json.Unmarshal([]byte(body), &bySec)
 	if len(bySec.Stories) == 0 {
 		t.Error("section filter returned nothing")

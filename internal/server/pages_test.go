@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -258,4 +259,39 @@ func TestPagination(t *testing.T) {
 	}
 	resp, _ = e.Get(t, base+"?cursor=not-a-cursor")
 	mustStatus(t, resp, 400, "malformed cursor")
+}
+
+func TestSearchPage(t *testing.T) {
+	e := servertest.Demo(t)
+	resp, body := e.Get(t, "/kk/search")
+	mustStatus(t, resp, 200, "empty search")
+	if doc(t, body).Find(".teaser").Length() != 0 {
+		t.Error("an empty query lists stories")
+	}
+	resp, body = e.Get(t, "/kk/search?q="+url.QueryEscape("алматы"))
+	mustStatus(t, resp, 200, "search")
+	d := doc(t, body)
+	if d.Find(".teaser").Length() == 0 {
+		t.Fatal("searching the Kazakh service for алматы finds nothing")
+	}
+	if v, _ := d.Find("input#q").Attr("value"); v != "алматы" {
+		t.Errorf("the search box does not keep the query: %q", v)
+	}
+	if r, _ := d.Find(`meta[name="robots"]`).Attr("content"); r != "noindex" {
+		t.Errorf("search results robots %q", r)
+	}
+	for _, marker := range []string{demo.DraftMarker, demo.ScheduledMarker, demo.UnpublishedMarker} {
+		_, body = e.Get(t, "/ru/search?q="+marker)
+		if doc(t, body).Find(".teaser").Length() != 0 {
+			t.Errorf("search finds the hidden story marked %s", marker)
+		}
+		_, body = e.Get(t, "/en/search?q="+marker)
+		if doc(t, body).Find(".teaser").Length() != 0 {
+			t.Errorf("search finds the hidden story marked %s", marker)
+		}
+		_, body = e.Get(t, "/kk/search?q="+marker)
+		if doc(t, body).Find(".teaser").Length() != 0 {
+			t.Errorf("search finds the hidden story marked %s", marker)
+		}
+	}
 }
