@@ -20,7 +20,7 @@ import (
 )
 
 func serve(ctx context.Context, args []string, log *slog.Logger, stderr io.Writer) error {
-	opts, err := config.ParseServe(args)
+	opts, err := config.ParseServe(args, stderr)
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"net/netip"
 	"net/url"
@@ -62,9 +63,10 @@ func DataFlag(fs *flag.FlagSet) *string {
 	return fs.String("data", env("QALAM_DATA", "./data"), "data `dir`: database and media (env QALAM_DATA)")
 }
 
-// ParseServe parses the flags of `qalam serve`.
-func ParseServe(args []string) (Options, error) {
+// ParseServe parses the flags of `qalam serve`; usage and errors go to out.
+func ParseServe(args []string, out io.Writer) (Options, error) {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(out)
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: qalam serve [flags]\n\nServes the reader site, the JSON API and media from one process.\nEvery flag can also be set by the environment variable named beside it.\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -73,7 +75,7 @@ func ParseServe(args []string) (Options, error) {
 	fs.StringVar(&o.Addr, "addr", env("QALAM_ADDR", "127.0.0.1:8080"), "listen `address` (env QALAM_ADDR)")
 	data := DataFlag(fs)
 	fs.BoolVar(&o.Demo, "demo", envBool("QALAM_DEMO", false), "fill an empty data dir with the demo newsroom (env QALAM_DEMO)")
-	hosts := fs.String("hosts", env("QALAM_HOSTS", ""), "extra host names or origins the site answers on, comma-separated, e.g. `https://news.example.org,mirror.example.net` (env QALAM_HOSTS); the listen address and localhost are always accepted")
+	hosts := fs.String("hosts", env("QALAM_HOSTS", ""), "extra `hosts` (names or origins) the site answers on, comma-separated, e.g. https://news.example.org,mirror.example.net (env QALAM_HOSTS); the listen address and localhost are always accepted")
 	proxies := fs.String("trusted-proxies", env("QALAM_TRUSTED_PROXIES", ""), "comma-separated `CIDRs` of reverse proxies whose X-Forwarded-Proto is trusted (env QALAM_TRUSTED_PROXIES)")
 	cacheMB := fs.Int("cache-mb", atoi(env("QALAM_CACHE_MB", "128"), 128), "page cache size in `MiB` (env QALAM_CACHE_MB)")
 	fs.BoolVar(&o.AccessLog, "access-log", envBool("QALAM_ACCESS_LOG", true), "log each request's method, path, status and duration; never the reader's IP or User-Agent (env QALAM_ACCESS_LOG)")

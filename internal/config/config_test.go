@@ -1,6 +1,7 @@
 package config
 
 import (
+	"io"
 	"strings"
 	"testing"
 )
@@ -30,17 +31,17 @@ func TestParseServeEnvAndFlags(t *testing.T) {
 	t.Setenv("QALAM_ADDR", "127.0.0.1:9999")
 	t.Setenv("QALAM_DATA", "/tmp/x")
 	t.Setenv("QALAM_TRUSTED_PROXIES", "10.0.0.0/8, 127.0.0.1")
-	o, err := ParseServe([]string{"--demo", "--cache-mb", "8"})
+	o, err := ParseServe([]string{"--demo", "--cache-mb", "8"}, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if o.Addr != "127.0.0.1:9999" || o.Data != "/tmp/x" || !o.Demo || o.CacheBytes != 8<<20 || len(o.TrustedProxies) != 2 {
 		t.Errorf("unexpected options %+v", o)
 	}
-	if _, err := ParseServe([]string{"--trusted-proxies", "nope"}); err == nil {
+	if _, err := ParseServe([]string{"--trusted-proxies", "nope"}, io.Discard); err == nil {
 		t.Error("bad proxy accepted")
 	}
-	if _, err := ParseServe([]string{"--poll", "5s"}); err == nil {
+	if _, err := ParseServe([]string{"--poll", "5s"}, io.Discard); err == nil {
 		t.Error("a poll interval over a second was accepted")
 	}
 }

@@ -108,7 +108,7 @@ func Start(t testing.TB, dir string, now time.Time, modify ...func(*config.Optio
 		t.Fatal(err)
 	}
 	addr := ln.Addr().String()
-	opts, err := config.ParseServe([]string{"--addr", addr, "--data", dir, "--access-log=false", "--poll", "20ms"})
+	opts, err := config.ParseServe([]string{"--addr", addr, "--data", dir, "--access-log=false", "--poll", "20ms"}, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
