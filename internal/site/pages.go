@@ -39,8 +39,8 @@ type SectionBlock struct {
 }
 
 const (
-	topCount     = 4
-	latestCount  = 8
+	topCount     = 3
+	latestCount  = 6
 	blockCount   = 3
 	listPageSize = 12
 )
