@@ -238,7 +238,7 @@ func TestPagination(t *testing.T) {
 		resp, body := e.Get(t, href)
 		mustStatus(t, resp, 200, href)
 		d := doc(t, body)
-		d.Find(".teaser h3 a").Each(func(_ int, a *goquery.Selection) {
+		d.Find(".teaser h2 a, .teaser h3 a").Each(func(_ int, a *goquery.Selection) {
 			h, _ := a.Attr("href")
 			if seen[h] {
 				t.Errorf("story %s listed twice", h)
