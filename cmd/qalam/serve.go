@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"time"
 
 	"qalam/internal/config"
@@ -24,6 +25,7 @@ func serve(ctx context.Context, args []string, log *slog.Logger, stderr io.Write
 	if err != nil {
 		return err
 	}
+	tuneGC(opts.CacheBytes)
 	store, lib, err := openNewsroom(opts.Data)
 	if err != nil {
 		return err
@@ -99,4 +101,18 @@ func openNewsroom(dir string) (*sqlite.DB, *media.Library, error) {
 		return nil, nil, err
 	}
 	return store, lib, nil
+}
+
+// tuneGC trades memory for throughput unless the operator chose with GOGC
+// or GOMEMLIMIT: a cached page hit allocates only what net/http needs, so
+// collecting less often is the largest lever left on the hot path
+// (BENCHMARKS.md). The soft limit keeps a full page cache from growing the
+// heap without bound.
+func tuneGC(cacheBytes int64) {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(2*cacheBytes + 256<<20)
+	}
 }

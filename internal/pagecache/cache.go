@@ -24,7 +24,16 @@ type Entry struct {
 	Gzip     []byte
 	ETag     string // of Plain
 	GzipETag string // of Gzip
+
+	// Header values made once, so serving a hit allocates as little as
+	// possible: a cached page is the hottest path there is.
+	plainTag, gzipTag, plainLen, gzipLen []string
 }
+
+var (
+	varyAE  = []string{"Accept-Encoding"}
+	encGzip = []string{"gzip"}
+)
 
 // minGzip is the size under which compressing is not worth a header.
 const minGzip = 256
@@ -43,6 +52,8 @@ func NewEntry(status int, h http.Header, body []byte) *Entry {
 		e.Gzip = buf.Bytes()
 		e.GzipETag = `"` + tag + `-gz"`
 	}
+	e.plainTag, e.plainLen = []string{e.ETag}, []string{strconv.Itoa(len(e.Plain))}
+	e.gzipTag, e.gzipLen = []string{e.GzipETag}, []string{strconv.Itoa(len(e.Gzip))}
 	return e
 }
 
@@ -64,21 +75,21 @@ func (e *Entry) Serve(w http.ResponseWriter, r *http.Request) {
 	for k, vs := range e.Header {
 		h[k] = vs
 	}
-	body, etag := e.Plain, e.ETag
+	body, etag, tagHdr, lenHdr := e.Plain, e.ETag, e.plainTag, e.plainLen
 	if e.Gzip != nil {
-		h.Set("Vary", "Accept-Encoding")
+		h["Vary"] = varyAE
 		if AcceptsGzip(r.Header.Get("Accept-Encoding")) {
-			body, etag = e.Gzip, e.GzipETag
-			h.Set("Content-Encoding", "gzip")
+			body, etag, tagHdr, lenHdr = e.Gzip, e.GzipETag, e.gzipTag, e.gzipLen
+			h["Content-Encoding"] = encGzip
 		}
 	}
-	h.Set("ETag", etag)
+	h["Etag"] = tagHdr
 	if e.Status == http.StatusOK && etagMatch(r.Header.Get("If-None-Match"), etag) {
-		h.Del("Content-Encoding")
+		delete(h, "Content-Encoding")
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	h.Set("Content-Length", strconv.Itoa(len(body)))
+	h["Content-Length"] = lenHdr
 	w.WriteHeader(e.Status)
 	if r.Method != http.MethodHead {
 		w.Write(body)

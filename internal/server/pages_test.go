@@ -25,7 +25,7 @@ func doc(t *testing.T, body string) *goquery.Document {
 	return d
 }
 
-func mustStatus(t *testing.T, resp *http.Response, want int, what string) {
+func mustStatus(t testing.TB, resp *http.Response, want int, what string) {
 	t.Helper()
 	if resp.StatusCode != want {
 		t.Fatalf("%s: status %d, want %d", what, resp.StatusCode, want)
@@ -33,7 +33,7 @@ func mustStatus(t *testing.T, resp *http.Response, want int, what string) {
 }
 
 // storyURL finds the current path of a demo story through the API.
-func storyURL(t *testing.T, e *servertest.Env, id string) string {
+func storyURL(t testing.TB, e *servertest.Env, id string) string {
 	t.Helper()
 	resp, body := e.Get(t, "/api/v1/stories/"+id)
 	mustStatus(t, resp, 200, "API story "+id)

@@ -80,21 +80,23 @@ func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	origin := httpkit.Origin(r.Context())
-	query, err := url.ParseQuery(r.URL.RawQuery)
-	if err != nil {
-		s.serveUncached(w, r, &httpError{status: http.StatusBadRequest})
-		return
-	}
-	used := usedParams(r.URL.Path)
 	key := origin + r.URL.Path
-	kept := url.Values{}
-	for _, p := range used {
-		if v := query.Get(p); v != "" {
-			kept.Set(p, v)
+	var kept url.Values
+	if r.URL.RawQuery != "" {
+		kept = url.Values{}
+		query, err := url.ParseQuery(r.URL.RawQuery)
+		if err != nil {
+			s.serveUncached(w, r, &httpError{status: http.StatusBadRequest})
+			return
 		}
-	}
-	if len(kept) > 0 {
-		key += "?" + kept.Encode()
+		for _, p := range usedParams(r.URL.Path) {
+			if v := query.Get(p); v != "" {
+				kept.Set(p, v)
+			}
+		}
+		if len(kept) > 0 {
+			key += "?" + kept.Encode()
+		}
 	}
 	e, err := s.cache.Get(key, func() (*pagecache.Entry, error) {
 		s.renders.Add(1)
