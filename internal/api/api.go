@@ -14,7 +14,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"qalam/internal/httpkit"
 	"qalam/internal/media"
 	"qalam/internal/news"
 	"qalam/internal/pagecache"
@@ -26,16 +25,18 @@ type API struct {
 	store   news.Store
 	cache   *pagecache.Cache
 	now     func() time.Time
+	origin  func(*http.Request) string
 	mux     *http.ServeMux
 	renders atomic.Int64
 }
 
-// New returns the API handler.
-func New(store news.Store, cache *pagecache.Cache, now func() time.Time) *API {
+// New returns the API handler. origin tells the origin a request came in
+// on (httpkit.Hosts.Origin), for absolute URLs.
+func New(store news.Store, cache *pagecache.Cache, now func() time.Time, origin func(*http.Request) string) *API {
 	if now == nil {
 		now = time.Now
 	}
-	a := &API{store: store, cache: cache, now: now, mux: http.NewServeMux()}
+	a := &API{store: store, cache: cache, now: now, origin: origin, mux: http.NewServeMux()}
 	a.mux.HandleFunc("GET /api/v1/services", a.handle(a.services, nil))
 	a.mux.HandleFunc("GET /api/v1/sections", a.handle(a.sections, []string{"service"}))
 	a.mux.HandleFunc("GET /api/v1/stories", a.handle(a.stories, []string{"service", "section", "tag", "limit", "cursor"}))
@@ -82,7 +83,7 @@ func (a *API) handle(fn func(c *call) (any, error), params []string) http.Handle
 				kept.Set(p, v)
 			}
 		}
-		origin := httpkit.Origin(r.Context())
+		origin := a.origin(r)
 		key := origin + r.URL.Path + "?" + kept.Encode()
 		e, err := a.cache.Get(key, func() (*pagecache.Entry, error) {
 			a.renders.Add(1)

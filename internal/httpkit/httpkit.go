@@ -4,7 +4,6 @@
 package httpkit
 
 import (
-	"context"
 	"log/slog"
 	"net"
 	"net/http"
@@ -15,56 +14,74 @@ import (
 	"qalam/internal/config"
 )
 
-type ctxKey int
+// Hosts knows the host names the site answers on and the origin each one
+// builds absolute URLs from, so links stay on the host the reader used.
+type Hosts struct {
+	byHost  map[string]hostOrigins
+	trusted []netip.Prefix
+}
 
-const originKey ctxKey = iota
+// hostOrigins are made once per host so a request costs no allocation.
+type hostOrigins struct {
+	configured, http, https string
+}
+
+// NewHosts returns the table for the configured hosts; X-Forwarded-Proto
+// is believed only from peers in trusted.
+func NewHosts(hosts []config.Origin, trusted []netip.Prefix) *Hosts {
+	h := &Hosts{byHost: make(map[string]hostOrigins, len(hosts)), trusted: trusted}
+	for _, o := range hosts {
+		h.byHost[o.Host] = hostOrigins{configured: o.String(), http: "http://" + o.Host, https: "https://" + o.Host}
+	}
+	return h
+}
+
+func (h *Hosts) lookup(host string) (hostOrigins, bool) {
+	o, ok := h.byHost[host]
+	if !ok {
+		host = strings.ToLower(host)
+		o, ok = h.byHost[host]
+	}
+	if !ok {
+		// A default port may be left out or sent explicitly.
+		if hn, p, err := net.SplitHostPort(host); err == nil && (p == "80" || p == "443") {
+			o, ok = h.byHost[hn]
+		}
+	}
+	return o, ok
+}
 
 // Origin returns the origin ("https://news.example.org") the request came
-// in on, as set by Hosts. Absolute URLs are built from it so links stay on
-// the host the reader used.
-func Origin(ctx context.Context) string {
-	o, _ := ctx.Value(originKey).(string)
-	return o
-}
-
-// WithOrigin returns a context carrying origin (for tests and renders
-// outside a request).
-func WithOrigin(ctx context.Context, origin string) context.Context {
-	return context.WithValue(ctx, originKey, origin)
-}
-
-// Hosts refuses requests for host names the site is not configured for
-// with 421 Misdirected Request, before any cache is consulted, and records
-// the request's origin. The scheme is the configured one, or
-// X-Forwarded-Proto when the peer is a trusted proxy.
-func Hosts(hosts []config.Origin, trusted []netip.Prefix, next http.Handler) http.Handler {
-	byHost := make(map[string]config.Origin, len(hosts))
-	for _, o := range hosts {
-		byHost[o.Host] = o
+// in on: the configured scheme, or X-Forwarded-Proto when the peer is a
+// trusted proxy. It is "" for a host the site does not serve.
+func (h *Hosts) Origin(r *http.Request) string {
+	o, ok := h.lookup(r.Host)
+	if !ok {
+		return ""
 	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		host := strings.ToLower(r.Host)
-		o, ok := byHost[host]
-		if !ok {
-			// A default port may be left out or sent explicitly.
-			if h, p, err := net.SplitHostPort(host); err == nil && (p == "80" || p == "443") {
-				o, ok = byHost[h]
-			}
+	if p := r.Header.Get("X-Forwarded-Proto"); p != "" && peerTrusted(r.RemoteAddr, h.trusted) {
+		switch p {
+		case "https":
+			return o.https
+		case "http":
+			return o.http
 		}
-		if !ok {
+	}
+	return o.configured
+}
+
+// Check refuses requests for host names the site is not configured for
+// with 421 Misdirected Request, before any cache is consulted.
+func (h *Hosts) Check(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, ok := h.lookup(r.Host); !ok {
 			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 			w.Header().Set("Cache-Control", "no-store")
 			w.WriteHeader(http.StatusMisdirectedRequest)
 			w.Write([]byte("421 Misdirected Request: this server does not serve that host name.\n"))
 			return
 		}
-		scheme := o.Scheme
-		if p := r.Header.Get("X-Forwarded-Proto"); p != "" && peerTrusted(r.RemoteAddr, trusted) {
-			if p == "https" || p == "http" {
-				scheme = p
-			}
-		}
-		next.ServeHTTP(w, r.WithContext(WithOrigin(r.Context(), scheme+"://"+o.Host)))
+		next.ServeHTTP(w, r)
 	})
 }
 

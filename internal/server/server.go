@@ -49,11 +49,12 @@ func New(opts config.Options, store news.Store, lib *media.Library, log *slog.Lo
 	for _, o := range opts.Hosts {
 		origins = append(origins, o.String())
 	}
-	s.Site, err = site.New(site.Config{Store: store, Static: static, Cache: s.cache, Now: now, Log: log, Origins: origins})
+	hosts := httpkit.NewHosts(opts.Hosts, opts.TrustedProxies)
+	s.Site, err = site.New(site.Config{Store: store, Static: static, Cache: s.cache, Now: now, Log: log, Origins: origins, Origin: hosts.Origin})
 	if err != nil {
 		return nil, err
 	}
-	s.API = api.New(store, s.cache, now)
+	s.API = api.New(store, s.cache, now, hosts.Origin)
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.healthz)
@@ -71,7 +72,7 @@ func New(opts config.Options, store news.Store, lib *media.Library, log *slog.Lo
 	mux.Handle("/", s.whenReady(s.Site))
 
 	var h http.Handler = mux
-	h = httpkit.Hosts(opts.Hosts, opts.TrustedProxies, h)
+	h = hosts.Check(h)
 	h = httpkit.Secure(maxBody, h)
 	if opts.AccessLog {
 		h = httpkit.AccessLog(log, h)

@@ -19,7 +19,6 @@ import (
 	"time"
 
 	"qalam/assets"
-	"qalam/internal/httpkit"
 	"qalam/internal/i18n"
 	"qalam/internal/news"
 	"qalam/internal/pagecache"
@@ -34,6 +33,7 @@ type Site struct {
 	now     func() time.Time
 	log     *slog.Logger
 	origins []string
+	origin  func(*http.Request) string
 	renders atomic.Int64
 }
 
@@ -47,11 +47,13 @@ type Config struct {
 	// Origins are the addresses the site answers on, published on the
 	// mirrors page so readers can reach it when one is blocked.
 	Origins []string
+	// Origin tells the origin a request came in on (httpkit.Hosts.Origin).
+	Origin func(*http.Request) string
 }
 
 // New parses the templates and returns the site.
 func New(c Config) (*Site, error) {
-	s := &Site{store: c.Store, static: c.Static, cache: c.Cache, now: c.Now, log: c.Log, origins: c.Origins}
+	s := &Site{store: c.Store, static: c.Static, cache: c.Cache, now: c.Now, log: c.Log, origins: c.Origins, origin: c.Origin}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -79,7 +81,7 @@ func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveUncached(w, r, &httpError{status: http.StatusMethodNotAllowed})
 		return
 	}
-	origin := httpkit.Origin(r.Context())
+	origin := s.origin(r)
 	key := origin + r.URL.Path
 	var kept url.Values
 	if r.URL.RawQuery != "" {
@@ -168,7 +170,7 @@ func (s *Site) render(ctx context.Context, origin, path string, q url.Values) (*
 
 // serveUncached writes an error page that must not be cached (405, 500).
 func (s *Site) serveUncached(w http.ResponseWriter, r *http.Request, err error) {
-	rq := &request{ctx: r.Context(), origin: httpkit.Origin(r.Context()), path: r.URL.Path, at: news.Time(s.now())}
+	rq := &request{ctx: r.Context(), origin: s.origin(r), path: r.URL.Path, at: news.Time(s.now())}
 	e, rerr := s.errorEntry(rq, err)
 	if rerr != nil {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
