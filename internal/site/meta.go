@@ -89,6 +89,13 @@ func (s *Site) errorEntry(rq *request, err error) (*pagecache.Entry, error) {
 	}
 	if svc == nil {
 		sv, derr := s.defaultService(rq.ctx)
+		if errors.Is(derr, news.ErrNotFound) {
+			// A newsroom with no services yet has no language to speak.
+			h := http.Header{}
+			h.Set("Content-Type", "text/plain; charset=utf-8")
+			h.Set("Cache-Control", "no-store")
+			return pagecache.NewEntry(status, h, []byte(http.StatusText(status)+": this newsroom has no services yet.\n")), nil
+		}
 		if derr != nil {
 			return nil, derr
 		}
