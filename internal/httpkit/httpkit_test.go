@@ -25,7 +25,7 @@ func TestHosts(t *testing.T) {
 		{"NEWS.example.org", "192.0.2.1:5000", "", 200, "https://news.example.org"},
 		{"news.example.org:443", "192.0.2.1:5000", "", 200, "https://news.example.org"},
 		{"news.example.org", "192.0.2.1:5000", "http", 200, "https://news.example.org"}, // untrusted peer
-		{"news.example.org", "10.1.2.3:5000", "http", 200, "http://news.example.org"},    // trusted proxy
+		{"news.example.org", "10.1.2.3:5000", "http", 200, "http://news.example.org"},   // trusted proxy
 		{"evil.example.com", "10.1.2.3:5000", "", 421, ""},
 		{"127.0.0.1:9999", "10.1.2.3:5000", "", 421, ""},
 	} {
