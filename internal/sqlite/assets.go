@@ -13,7 +13,7 @@ import (
 
 const assetCols = `id, hash, mime, width, height, bytes, created`
 
-func scanAsset(sc interface{ Scan(...any) error }) (news.Asset, error) {
+func scanAsset(sc rowScanner) (news.Asset, error) {
 	var a news.Asset
 	err := sc.Scan(&a.ID, &a.Hash, &a.MIME, &a.Width, &a.Height, &a.Bytes, timeCol(&a.Created))
 	return a, err

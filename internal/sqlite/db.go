@@ -156,6 +156,36 @@ type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
+// rowScanner is what the scanX functions read a row from: a *sql.Row or
+// *sql.Rows.
+type rowScanner = interface{ Scan(...any) error }
+
+// queryAll runs query on q and returns every row read by scan, in order (nil
+// when there are none). Every error goes through dbErr with what.
+func queryAll[T any](ctx context.Context, q querier, what string, scan func(rowScanner) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, dbErr(err, what)
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, dbErr(err, what)
+		}
+		out = append(out, v)
+	}
+	return out, dbErr(rows.Err(), what)
+}
+
+// scanString reads a row of one text column.
+func scanString(sc rowScanner) (string, error) {
+	var s string
+	err := sc.Scan(&s)
+	return s, err
+}
+
 // bump increases the content version; it runs inside every transaction that
 // can change a public page, so caches keyed on it never miss a change.
 func bump(ctx context.Context, tx *sql.Tx) error {

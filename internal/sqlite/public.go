@@ -27,7 +27,7 @@ JOIN sections sec ON sec.id = s.section_id
 JOIN revisions r ON r.id = s.live_rev
 LEFT JOIN assets a ON a.id = r.lead_asset`
 
-func scanSummary(sc interface{ Scan(...any) error }) (news.Summary, error) {
+func scanSummary(sc rowScanner) (news.Summary, error) {
 	var (
 		s                       news.Summary
 		aID, aHash, aMIME       sql.NullString
@@ -49,20 +49,7 @@ func scanSummary(sc interface{ Scan(...any) error }) (news.Summary, error) {
 }
 
 func querySummaries(ctx context.Context, q querier, query string, args ...any) ([]news.Summary, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, dbErr(err, "stories")
-	}
-	defer rows.Close()
-	var out []news.Summary
-	for rows.Next() {
-		s, err := scanSummary(rows)
-		if err != nil {
-			return nil, dbErr(err, "stories")
-		}
-		out = append(out, s)
-	}
-	return out, dbErr(rows.Err(), "stories")
+	return queryAll(ctx, q, "stories", scanSummary, query, args...)
 }
 
 func (db *DB) PublishedStory(ctx context.Context, id string, at time.Time) (news.Published, error) {
@@ -106,41 +93,21 @@ func (db *DB) PublishedStory(ctx context.Context, id string, at time.Time) (news
 
 // revisionAuthors returns a revision's byline in order.
 func revisionAuthors(ctx context.Context, tx *sql.Tx, rev string) ([]news.Author, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT a.id, a.service, a.slug, a.name, a.bio, a.collective
+	return queryAll(ctx, tx, "authors", scanAuthor, `SELECT a.id, a.service, a.slug, a.name, a.bio, a.collective
 		FROM revision_authors ra JOIN authors a ON a.id = ra.author_id
 		WHERE ra.rev_id = ? ORDER BY ra.position`, rev)
-	if err != nil {
-		return nil, dbErr(err, "authors")
-	}
-	defer rows.Close()
-	var out []news.Author
-	for rows.Next() {
-		a, err := scanAuthor(rows)
-		if err != nil {
-			return nil, dbErr(err, "authors")
-		}
-		out = append(out, a)
-	}
-	return out, dbErr(rows.Err(), "authors")
+}
+
+func scanCorrection(sc rowScanner) (news.Correction, error) {
+	var c news.Correction
+	err := sc.Scan(&c.ID, &c.StoryID, timeCol(&c.At), jsonCol(&c.Text))
+	return c, err
 }
 
 // corrections returns the corrections made by instant at, oldest first.
 func corrections(ctx context.Context, tx *sql.Tx, storyID string, at time.Time) ([]news.Correction, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT id, story_id, at, text FROM corrections
+	return queryAll(ctx, tx, "corrections", scanCorrection, `SELECT id, story_id, at, text FROM corrections
 		WHERE story_id = ? AND at <= ? ORDER BY at, n`, storyID, at.UnixMicro())
-	if err != nil {
-		return nil, dbErr(err, "corrections")
-	}
-	defer rows.Close()
-	var out []news.Correction
-	for rows.Next() {
-		var c news.Correction
-		if err := rows.Scan(&c.ID, &c.StoryID, timeCol(&c.At), jsonCol(&c.Text)); err != nil {
-			return nil, dbErr(err, "corrections")
-		}
-		out = append(out, c)
-	}
-	return out, dbErr(rows.Err(), "corrections")
 }
 
 func revisionAssets(ctx context.Context, tx *sql.Tx, rev string) (map[string]news.Asset, error) {
@@ -167,24 +134,11 @@ func translations(ctx context.Context, tx *sql.Tx, st news.Story, at time.Time) 
 	if st.Group == "" {
 		return nil, nil
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT `+serviceCols+` FROM services WHERE code IN (
+	services, err := queryAll(ctx, tx, "translations", scanService, `SELECT `+serviceCols+` FROM services WHERE code IN (
 		SELECT s.service FROM stories s WHERE s.grp = ? AND s.service != ? AND `+publicAt+`)
 		ORDER BY position, code`, st.Group, st.Service, at.UnixMicro())
 	if err != nil {
-		return nil, dbErr(err, "translations")
-	}
-	var services []news.Service
-	for rows.Next() {
-		s, err := scanService(rows)
-		if err != nil {
-			rows.Close()
-			return nil, dbErr(err, "translations")
-		}
-		services = append(services, s)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, dbErr(err, "translations")
+		return nil, err
 	}
 	var out []news.Translation
 	for _, svc := range services {

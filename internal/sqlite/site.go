@@ -15,27 +15,14 @@ import (
 
 const serviceCols = `code, name, lang, dir, time_zone, tagline, promo, position, is_default`
 
-func scanService(sc interface{ Scan(...any) error }) (news.Service, error) {
+func scanService(sc rowScanner) (news.Service, error) {
 	var s news.Service
 	err := sc.Scan(&s.Code, &s.Name, &s.Lang, &s.Dir, &s.TimeZone, &s.Tagline, jsonCol(&s.Promo), &s.Position, &s.Default)
 	return s, err
 }
 
 func (db *DB) Services(ctx context.Context) ([]news.Service, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT `+serviceCols+` FROM services ORDER BY position, code`)
-	if err != nil {
-		return nil, dbErr(err, "services")
-	}
-	defer rows.Close()
-	var out []news.Service
-	for rows.Next() {
-		s, err := scanService(rows)
-		if err != nil {
-			return nil, dbErr(err, "services")
-		}
-		out = append(out, s)
-	}
-	return out, dbErr(rows.Err(), "services")
+	return queryAll(ctx, db.r, "services", scanService, `SELECT `+serviceCols+` FROM services ORDER BY position, code`)
 }
 
 func (db *DB) Service(ctx context.Context, code string) (news.Service, error) {
@@ -135,27 +122,14 @@ func validName(what, slug, name string) error {
 
 const sectionCols = `id, service, slug, name, position`
 
-func scanSection(sc interface{ Scan(...any) error }) (news.Section, error) {
+func scanSection(sc rowScanner) (news.Section, error) {
 	var s news.Section
 	err := sc.Scan(&s.ID, &s.Service, &s.Slug, &s.Name, &s.Position)
 	return s, err
 }
 
 func (db *DB) Sections(ctx context.Context, service string) ([]news.Section, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT `+sectionCols+` FROM sections WHERE service = ? ORDER BY position, slug`, service)
-	if err != nil {
-		return nil, dbErr(err, "sections")
-	}
-	defer rows.Close()
-	var out []news.Section
-	for rows.Next() {
-		s, err := scanSection(rows)
-		if err != nil {
-			return nil, dbErr(err, "sections")
-		}
-		out = append(out, s)
-	}
-	return out, dbErr(rows.Err(), "sections")
+	return queryAll(ctx, db.r, "sections", scanSection, `SELECT `+sectionCols+` FROM sections WHERE service = ? ORDER BY position, slug`, service)
 }
 
 func (db *DB) Section(ctx context.Context, id string) (news.Section, error) {
@@ -204,7 +178,7 @@ func (db *DB) PutSection(ctx context.Context, s *news.Section) error {
 
 const tagCols = `id, service, slug, name`
 
-func scanTag(sc interface{ Scan(...any) error }) (news.Tag, error) {
+func scanTag(sc rowScanner) (news.Tag, error) {
 	var t news.Tag
 	err := sc.Scan(&t.ID, &t.Service, &t.Slug, &t.Name)
 	return t, err
@@ -215,20 +189,7 @@ func (db *DB) Tags(ctx context.Context, service string) ([]news.Tag, error) {
 }
 
 func queryTags(ctx context.Context, q querier, query string, args ...any) ([]news.Tag, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, dbErr(err, "tags")
-	}
-	defer rows.Close()
-	var out []news.Tag
-	for rows.Next() {
-		t, err := scanTag(rows)
-		if err != nil {
-			return nil, dbErr(err, "tags")
-		}
-		out = append(out, t)
-	}
-	return out, dbErr(rows.Err(), "tags")
+	return queryAll(ctx, q, "tags", scanTag, query, args...)
 }
 
 func (db *DB) TagBySlug(ctx context.Context, service, slug string) (news.Tag, error) {
@@ -269,27 +230,14 @@ func (db *DB) PutTag(ctx context.Context, t *news.Tag) error {
 
 const authorCols = `id, service, slug, name, bio, collective`
 
-func scanAuthor(sc interface{ Scan(...any) error }) (news.Author, error) {
+func scanAuthor(sc rowScanner) (news.Author, error) {
 	var a news.Author
 	err := sc.Scan(&a.ID, &a.Service, &a.Slug, &a.Name, &a.Bio, &a.Collective)
 	return a, err
 }
 
 func (db *DB) Authors(ctx context.Context, service string) ([]news.Author, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT `+authorCols+` FROM authors WHERE service = ? ORDER BY name, slug`, service)
-	if err != nil {
-		return nil, dbErr(err, "authors")
-	}
-	defer rows.Close()
-	var out []news.Author
-	for rows.Next() {
-		a, err := scanAuthor(rows)
-		if err != nil {
-			return nil, dbErr(err, "authors")
-		}
-		out = append(out, a)
-	}
-	return out, dbErr(rows.Err(), "authors")
+	return queryAll(ctx, db.r, "authors", scanAuthor, `SELECT `+authorCols+` FROM authors WHERE service = ? ORDER BY name, slug`, service)
 }
 
 func (db *DB) Author(ctx context.Context, id string) (news.Author, error) {
@@ -334,22 +282,15 @@ func (db *DB) PutAuthor(ctx context.Context, a *news.Author) error {
 
 // Notices.
 
+func scanNotice(sc rowScanner) (news.Notice, error) {
+	var n news.Notice
+	err := sc.Scan(&n.ID, &n.Service, &n.Title, jsonCol(&n.Body), jsonCol(&n.Countries), &n.Position, &n.Active)
+	return n, err
+}
+
 func (db *DB) Notices(ctx context.Context, service string) ([]news.Notice, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT id, service, title, body, countries, position, active
+	return queryAll(ctx, db.r, "notices", scanNotice, `SELECT id, service, title, body, countries, position, active
 		FROM notices WHERE service = ? ORDER BY position, id`, service)
-	if err != nil {
-		return nil, dbErr(err, "notices")
-	}
-	defer rows.Close()
-	var out []news.Notice
-	for rows.Next() {
-		var n news.Notice
-		if err := rows.Scan(&n.ID, &n.Service, &n.Title, jsonCol(&n.Body), jsonCol(&n.Countries), &n.Position, &n.Active); err != nil {
-			return nil, dbErr(err, "notices")
-		}
-		out = append(out, n)
-	}
-	return out, dbErr(rows.Err(), "notices")
 }
 
 func validCountry(c string) bool {

@@ -24,19 +24,10 @@ func loadStory(ctx context.Context, q querier, id string) (news.Story, error) {
 	if err != nil {
 		return news.Story{}, dbErr(err, fmt.Sprintf("story %q", id))
 	}
-	rows, err := q.QueryContext(ctx, `SELECT tag_id FROM story_tags WHERE story_id = ? ORDER BY position`, id)
-	if err != nil {
-		return news.Story{}, dbErr(err, "story tags")
+	if s.TagIDs, err = queryAll(ctx, q, "story tags", scanString, `SELECT tag_id FROM story_tags WHERE story_id = ? ORDER BY position`, id); err != nil {
+		return news.Story{}, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var t string
-		if err := rows.Scan(&t); err != nil {
-			return news.Story{}, dbErr(err, "story tags")
-		}
-		s.TagIDs = append(s.TagIDs, t)
-	}
-	return s, dbErr(rows.Err(), "story tags")
+	return s, nil
 }
 
 func (db *DB) Story(ctx context.Context, id string) (news.Story, error) {
@@ -50,7 +41,7 @@ func (db *DB) Story(ctx context.Context, id string) (news.Story, error) {
 
 const revisionCols = `id, story_id, parent_id, headline, deck, dateline, lead, body, author_ids, created_by, created`
 
-func scanRevision(sc interface{ Scan(...any) error }) (news.Revision, error) {
+func scanRevision(sc rowScanner) (news.Revision, error) {
 	var (
 		r    news.Revision
 		body string
@@ -85,19 +76,9 @@ func (db *DB) Revisions(ctx context.Context, storyID string) ([]news.Revision, e
 		if _, err := loadStory(ctx, tx, storyID); err != nil {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT `+revisionCols+` FROM revisions WHERE story_id = ? ORDER BY n DESC`, storyID)
-		if err != nil {
-			return dbErr(err, "revisions")
-		}
-		defer rows.Close()
-		for rows.Next() {
-			r, err := scanRevision(rows)
-			if err != nil {
-				return dbErr(err, "revisions")
-			}
-			out = append(out, r)
-		}
-		return dbErr(rows.Err(), "revisions")
+		var err error
+		out, err = queryAll(ctx, tx, "revisions", scanRevision, `SELECT `+revisionCols+` FROM revisions WHERE story_id = ? ORDER BY n DESC`, storyID)
+		return err
 	})
 	return out, err
 }
@@ -275,22 +256,9 @@ func (db *DB) CreateStory(ctx context.Context, n news.NewStory) (news.Story, err
 // has that group (or, for a group not made yet, that ID, whose group it then
 // becomes), and none of its stories is in service already.
 func joinGroup(ctx context.Context, tx *sql.Tx, group, service string) error {
-	rows, err := tx.QueryContext(ctx, `SELECT service FROM stories WHERE grp = ?`, group)
+	services, err := queryAll(ctx, tx, "group", scanString, `SELECT service FROM stories WHERE grp = ?`, group)
 	if err != nil {
-		return dbErr(err, "group")
-	}
-	var services []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			rows.Close()
-			return dbErr(err, "group")
-		}
-		services = append(services, s)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return dbErr(err, "group")
+		return err
 	}
 	if len(services) == 0 {
 		res, err := tx.ExecContext(ctx, `UPDATE stories SET grp = id WHERE id = ? AND grp = ''`, group)
