@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -11,6 +12,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"qalam/internal/news"
+	"qalam/internal/sqlite"
 )
 
 func TestServeHelpDocumentsEverySetting(t *testing.T) {
@@ -128,6 +132,33 @@ func TestServeDemoEndToEnd(t *testing.T) {
 			t.Errorf("an access log line holds the reader's address: %s", line)
 		}
 	}
+	// A change made through another handle on the data dir (as another
+	// process would) reaches the running server's pages: its watcher runs.
+	other, err := sqlite.Open(filepath.Join(dir, "qalam.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = other.SetBanner(context.Background(), news.Banner{Service: "kk", Label: "Шұғыл", Text: "zzwatchermarkerqq", Active: true})
+	other.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; ; i++ {
+		resp, err := client.Get("http://" + addr + "/kk/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if bytes.Contains(body, []byte("zzwatchermarkerqq")) {
+			break
+		}
+		if i > 500 {
+			t.Fatal("the running server never showed a change made on its data dir")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+
 	// Nothing about the reader reached the data dir either.
 	stop()
 	filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {

@@ -75,7 +75,7 @@ func TestStampedeAfterInvalidationRendersOnce(t *testing.T) {
 	if err := e.Store.SetBanner(context.Background(), news.Banner{Service: "en", Text: "Test", Active: false}); err != nil {
 		t.Fatal(err)
 	}
-	e.WaitFresh()
+	e.Fresh(t)
 	before := e.Server.Site.Renders()
 	var wg sync.WaitGroup
 	start := make(chan struct{})
@@ -111,10 +111,10 @@ func TestChangesReachReadersWithinASecond(t *testing.T) {
 	if err := e.Store.SetBanner(ctx, news.Banner{Service: "kk", Label: "Шұғыл", Text: "Жаңа шұғыл хабар zzbannerqq", Active: true}); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, e, path, "zzbannerqq", true)
+	afterPoll(t, e, path, "zzbannerqq", true)
 	if err := e.Store.Unpublish(ctx, demo.LeadStoryKK, e.Clock.Now()); err != nil {
 		t.Fatal(err)
 	}
-	waitStatus(t, e, path, http.StatusGone)
-	waitFor(t, e, "/kk/", demo.LeadStoryKK, false)
+	statusAfterPoll(t, e, path, http.StatusGone)
+	afterPoll(t, e, "/kk/", demo.LeadStoryKK, false)
 }

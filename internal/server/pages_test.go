@@ -230,7 +230,7 @@ func TestPagination(t *testing.T) {
 		// Pairs of stories share a timestamp: the order must still be total.
 		e.Publish(t, st, at.Add(-time.Duration(i/2)*time.Second))
 	}
-	e.WaitFresh()
+	e.Fresh(t)
 	base := "/ru/" + secs[0].Slug + "/"
 	seen := map[string]bool{}
 	href, pages := base, 0

@@ -39,5 +39,5 @@ func TestChangeFromAnotherProcess(t *testing.T) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("second process: %v\n%s", err, out)
 	}
-	waitFor(t, e, "/ru/", "zzotherprocqq", true)
+	afterPoll(t, e, "/ru/", "zzotherprocqq", true)
 }

@@ -7,6 +7,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -31,6 +32,13 @@ type Server struct {
 	ready   atomic.Bool
 	log     *slog.Logger
 	now     func() time.Time
+	watch   struct {
+		sync.Mutex
+		started bool
+		version int64
+		next    time.Time
+		hasNext bool
+	}
 }
 
 // maxBody bounds request bodies; the reader site takes none worth more.
@@ -125,31 +133,41 @@ func (s *Server) robots(w http.ResponseWriter, r *http.Request) {
 
 // Watch purges the page cache whenever the content version changes (a
 // write by this or any other process) or a scheduled story's time comes.
-// It polls every interval until ctx ends.
+// It polls every interval (at most a second, see config) until ctx ends.
 func (s *Server) Watch(ctx context.Context, interval time.Duration) {
-	last, _ := s.store.ContentVersion(ctx)
-	next, hasNext, _ := s.store.NextScheduled(ctx, news.Time(s.now()))
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
+		if _, err := s.Poll(ctx); err != nil && ctx.Err() == nil {
+			s.log.Warn("content version check failed", "err", err)
+		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
-		v, err := s.store.ContentVersion(ctx)
-		if err != nil {
-			if ctx.Err() == nil {
-				s.log.Warn("content version check failed", "err", err)
-			}
-			continue
-		}
-		now := news.Time(s.now())
-		due := hasNext && !next.After(now)
-		if v != last || due {
-			last = v
-			s.cache.Purge()
-			next, hasNext, _ = s.store.NextScheduled(ctx, now)
-		}
 	}
+}
+
+// Poll checks once whether public content changed since the last check and
+// purges the page cache if it did; it reports whether it purged. The first
+// call always purges: nothing cached before it can be trusted.
+func (s *Server) Poll(ctx context.Context) (bool, error) {
+	s.watch.Lock()
+	defer s.watch.Unlock()
+	v, err := s.store.ContentVersion(ctx)
+	if err != nil {
+		return false, err
+	}
+	now := news.Time(s.now())
+	first := !s.watch.started
+	due := s.watch.hasNext && !s.watch.next.After(now)
+	changed := v != s.watch.version
+	if !first && !changed && !due {
+		return false, nil
+	}
+	s.cache.Purge()
+	s.watch.started, s.watch.version = true, v
+	s.watch.next, s.watch.hasNext, err = s.store.NextScheduled(ctx, now)
+	return true, err
 }

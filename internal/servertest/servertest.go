@@ -173,9 +173,15 @@ func (e *Env) Get(t testing.TB, path string, header ...string) (*http.Response, 
 	return resp, string(body)
 }
 
-// WaitFresh waits until the page cache has noticed the latest write (the
-// watcher polls every 20 ms in tests).
-func (e *Env) WaitFresh() { time.Sleep(100 * time.Millisecond) }
+// Fresh runs one check of the content version, as the watcher does at
+// least once a second, so a test sees the effect of its writes without
+// waiting on a clock.
+func (e *Env) Fresh(t testing.TB) {
+	t.Helper()
+	if _, err := e.Server.Poll(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
 
 func copyDir(src, dst string) error {
 	return filepath.Walk(src, func(p string, info os.FileInfo, err error) error {
