@@ -144,13 +144,9 @@ func parseTemplates(static *assets.Static) (map[string]*template.Template, error
 		"inline":   render.Inline,
 		"storyURL": func(s news.Summary) string { return escapePath(storyPath(s)) },
 		"langName": func(lang string) string { return i18n.For(lang).T("lang.name") },
-		"picture": func(a *news.Asset, f *news.Figure, sizes string, lazy bool) template.HTML {
-			alt := ""
-			if f != nil && !lazy {
-				alt = f.Alt
-			}
-			return picture(*a, alt, sizes, lazy)
-		},
+		// Teaser images repeat the headline beside them: they are decorative
+		// (alt=""); the home page's lead image carries its figure's alt text.
+		"picture": func(a *news.Asset, alt, sizes string, lazy bool) template.HTML { return picture(*a, alt, sizes, lazy) },
 	}
 	base, err := template.New("base.html").Funcs(funcs).ParseFS(assets.Templates, "templates/base.html")
 	if err != nil {
