@@ -136,6 +136,7 @@ func discoverPages(t *testing.T, e *servertest.Env) []sitePage {
 		}
 		add("search", "/"+svc+"/search?q="+url.QueryEscape(searchWord(best.Headline)), 200)
 		add("search-empty", "/"+svc+"/search", 200)
+		add("mirrors", "/"+svc+"/mirrors", 200)
 		add("not-found", "/"+svc+"/no-such-page-e2e/", 404)
 	}
 	return pages
