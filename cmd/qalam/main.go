@@ -22,6 +22,7 @@ const usage = `qalam — a newsroom platform for multilingual news services.
 
 Usage:
   qalam serve [flags]   serve the reader site, API and media (qalam serve --help)
+  qalam translit kk-latn  Cyrillic Kazakh on stdin to the 2021 Latin alphabet on stdout
   qalam help            show this text
 
 Settings come from flags or QALAM_* environment variables.
@@ -47,6 +48,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	switch args[0] {
 	case "serve":
 		return serve(ctx, args[1:], log, stderr)
+	case "translit":
+		return translitCmd(args[1:], os.Stdin, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
