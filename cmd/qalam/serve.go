@@ -15,7 +15,9 @@ import (
 
 	"qalam/internal/config"
 	"qalam/internal/demo"
+	"qalam/internal/jobs"
 	"qalam/internal/media"
+	"qalam/internal/news"
 	"qalam/internal/server"
 	"qalam/internal/sqlite"
 )
@@ -71,6 +73,7 @@ func serve(ctx context.Context, args []string, log *slog.Logger, stderr io.Write
 	}
 	srv.SetReady()
 	go srv.Watch(ctx, opts.PollInterval)
+	defer runJobs(ctx, store, log)()
 
 	select {
 	case err := <-errc:
@@ -83,6 +86,30 @@ func serve(ctx context.Context, args []string, log *slog.Logger, stderr io.Write
 		return err
 	}
 	return nil
+}
+
+// runJobs starts the job queue's runner (scheduled publishing) and returns
+// the function that stops it and waits, so the store outlives it. Every
+// serve process on the data dir runs one; leases keep them from doing a job
+// twice.
+func runJobs(ctx context.Context, store *sqlite.DB, log *slog.Logger) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	r := &jobs.Runner{
+		Queue:    store,
+		Handlers: map[string]jobs.Handler{news.JobPublish: jobs.Publish(store, time.Now)},
+		Log:      log,
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := r.Run(ctx); err != nil {
+			log.Error("job runner", "err", err)
+		}
+	}()
+	return func() {
+		cancel()
+		<-done
+	}
 }
 
 // openNewsroom opens the data dir every subcommand shares: the database

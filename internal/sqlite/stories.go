@@ -420,6 +420,10 @@ func (db *DB) Publish(ctx context.Context, storyID, rev string, at time.Time) er
 		if err := checkRev(ctx, tx, storyID, rev); err != nil {
 			return err
 		}
+		// Published by hand: a pending schedule has nothing left to do.
+		if err := cancelKey(ctx, tx, news.PublishKey(storyID)); err != nil {
+			return err
+		}
 		if first, ok := p.wentPublic(now); ok {
 			// An update of a story readers have seen: its first time stays.
 			_, err = tx.ExecContext(ctx, `UPDATE stories SET live_rev = ?, pub = 'published', updated_at = ?,
@@ -457,6 +461,14 @@ func (db *DB) Schedule(ctx context.Context, storyID, rev string, at time.Time) e
 			rev, at.UnixMicro(), storyID); err != nil {
 			return dbErr(err, "story")
 		}
+		// The job that records going live commits with the schedule, so a
+		// restart can never lose it; a new schedule replaces the old one's.
+		if err := cancelKey(ctx, tx, news.PublishKey(storyID)); err != nil {
+			return err
+		}
+		if _, err := insertJob(ctx, tx, news.NewPublishJob(storyID, rev, at)); err != nil {
+			return err
+		}
 		return bump(ctx, tx)
 	})
 }
@@ -477,6 +489,10 @@ func (db *DB) Unpublish(ctx context.Context, storyID string, at time.Time) error
 		}
 		if p.pub == news.PubNone || p.pub == news.PubUnpublished {
 			return nil
+		}
+		// An embargo cancelled (or a story taken down) must not go live later.
+		if err := cancelKey(ctx, tx, news.PublishKey(storyID)); err != nil {
+			return err
 		}
 		var first any
 		if f, ok := p.wentPublic(now); ok {

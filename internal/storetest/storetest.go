@@ -53,6 +53,7 @@ func Run(t *testing.T, open func(t *testing.T) news.Store) {
 		{"Translations", testTranslations},
 		{"ContentVersion", testContentVersion},
 	}
+	tests = append(tests, jobTests...)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			s := open(t)
