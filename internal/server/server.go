@@ -7,6 +7,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"qalam/assets"
 	"qalam/internal/api"
 	"qalam/internal/config"
+	"qalam/internal/feed"
 	"qalam/internal/httpkit"
 	"qalam/internal/media"
 	"qalam/internal/news"
@@ -28,6 +30,8 @@ type Server struct {
 	cache   *pagecache.Cache
 	Site    *site.Site
 	API     *api.API
+	Feed    *feed.Handler
+	origin  func(*http.Request) string
 	handler http.Handler
 	ready   atomic.Bool
 	log     *slog.Logger
@@ -63,18 +67,24 @@ func New(opts config.Options, store news.Store, lib *media.Library, log *slog.Lo
 		return nil, err
 	}
 	s.API = api.New(store, s.cache, now, hosts.Origin)
+	s.origin = hosts.Origin
+	mediaHandler := lib.Handler(func(ctx context.Context, id string) (news.Asset, error) {
+		return store.PublicAsset(ctx, id, news.Time(s.now()))
+	})
+	s.Feed = feed.New(feed.Config{Store: store, Cache: s.cache, Now: now, Log: log, Origin: hosts.Origin, Media: mediaHandler})
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /robots.txt", s.robots)
 	mux.Handle("GET /assets/", static)
-	mux.Handle("GET /media/", s.whenReady(lib.Handler(func(ctx context.Context, id string) (news.Asset, error) {
-		return store.PublicAsset(ctx, id, news.Time(s.now()))
-	})))
+	mux.Handle("GET /media/", s.whenReady(mediaHandler))
 	mux.Handle("/api/", s.whenReady(s.API))
+	for _, p := range []string{"/feeds/", "/sitemaps/", "/sitemap.xml"} {
+		mux.Handle(p, s.whenReady(s.Feed))
+	}
 	// Prefixes that later surfaces own; until they exist they are plain 404s
 	// and can never be taken by a service code.
-	for _, p := range []string{"/admin", "/lite/", "/feeds/", "/sitemaps/", "/sitemap.xml"} {
+	for _, p := range []string{"/admin", "/lite/"} {
 		mux.Handle(p, s.whenReady(s.Site))
 	}
 	mux.Handle("/", s.whenReady(s.Site))
@@ -125,10 +135,24 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	w.Write([]byte("ok\n"))
 }
 
+// robots names the sitemaps with absolute URLs on the host asked: the
+// index, and each service's files too for crawlers that skip indexes.
 func (s *Server) robots(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "public, max-age=3600")
-	w.Write([]byte("User-agent: *\nDisallow: /admin\nDisallow: /api/\nDisallow: /*/search\nAllow: /\n"))
+	origin := s.origin(r)
+	var b strings.Builder
+	b.WriteString("User-agent: *\nDisallow: /admin\nDisallow: /api/\nDisallow: /*/search\nAllow: /\n\n")
+	b.WriteString("Sitemap: " + origin + "/sitemap.xml\n")
+	if s.ready.Load() {
+		if svcs, err := s.store.Services(r.Context()); err == nil {
+			for _, svc := range svcs {
+				b.WriteString("Sitemap: " + origin + "/sitemaps/" + svc.Code + ".xml\n")
+				b.WriteString("Sitemap: " + origin + "/sitemaps/" + svc.Code + "-news.xml\n")
+			}
+		}
+	}
+	w.Write([]byte(b.String()))
 }
 
 // Watch purges the page cache whenever the content version changes (a
