@@ -129,6 +129,11 @@ func Start(t testing.TB, dir string, now time.Time, modify ...func(*config.Optio
 	hs.Listener.Close()
 	hs.Listener = ln
 	hs.Start()
+	// The first content check purges; make it before any request so the
+	// watcher's later checks only purge on real changes.
+	if _, err := srv.Poll(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	go srv.Watch(ctx, opts.PollInterval)
 	t.Cleanup(func() {

@@ -36,6 +36,7 @@ type Layout struct {
 	IsHome         bool
 	CurrentSection string
 	Origin         string
+	FeedBase       string // the feeds of a section, tag or author page: "/feeds/kk/tag/almaty/"
 	loc            *time.Location
 	at             time.Time
 }

@@ -151,7 +151,10 @@ func (s *Site) sectionPage(rq *request, svc news.Service, slug string) (*pagecac
 		return nil, notFound(err, svc)
 	}
 	return s.list(rq, svc, "/"+svc.Code+"/"+sec.Slug+"/", sec.Name, news.ListQuery{SectionID: sec.ID},
-		func(l *Layout) { l.CurrentSection = sec.ID })
+		func(l *Layout) {
+			l.CurrentSection = sec.ID
+			l.FeedBase = escapePath("/feeds/" + svc.Code + "/section/" + sec.Slug + "/")
+		})
 }
 
 func (s *Site) tagPage(rq *request, svc news.Service, slug string) (*pagecache.Entry, error) {
@@ -159,7 +162,8 @@ func (s *Site) tagPage(rq *request, svc news.Service, slug string) (*pagecache.E
 	if err != nil {
 		return nil, notFound(err, svc)
 	}
-	return s.list(rq, svc, "/"+svc.Code+"/tag/"+tag.Slug+"/", i18nFor(svc).T("tag.title", tag.Name), news.ListQuery{TagID: tag.ID}, nil)
+	return s.list(rq, svc, "/"+svc.Code+"/tag/"+tag.Slug+"/", i18nFor(svc).T("tag.title", tag.Name), news.ListQuery{TagID: tag.ID},
+		func(l *Layout) { l.FeedBase = escapePath("/feeds/" + svc.Code + "/tag/" + tag.Slug + "/") })
 }
 
 func (s *Site) authorPage(rq *request, svc news.Service, slug string) (*pagecache.Entry, error) {
@@ -171,8 +175,8 @@ func (s *Site) authorPage(rq *request, svc news.Service, slug string) (*pagecach
 		// A collective byline protects the people behind it: no page lists its work.
 		return nil, &httpError{status: http.StatusNotFound, svc: &svc}
 	}
-	e, err := s.list(rq, svc, "/"+svc.Code+"/author/"+a.Slug+"/", i18nFor(svc).T("author.title", a.Name), news.ListQuery{AuthorID: a.ID}, nil)
-	return e, err
+	return s.list(rq, svc, "/"+svc.Code+"/author/"+a.Slug+"/", i18nFor(svc).T("author.title", a.Name), news.ListQuery{AuthorID: a.ID},
+		func(l *Layout) { l.FeedBase = escapePath("/feeds/" + svc.Code + "/author/" + a.Slug + "/") })
 }
 
 // maxQuery bounds a search query's length.
