@@ -139,7 +139,31 @@ func discoverPages(t *testing.T, e *servertest.Env) []sitePage {
 		add("mirrors", "/"+svc+"/mirrors", 200)
 		add("not-found", "/"+svc+"/no-such-page-e2e/", 404)
 	}
+	// The Kazakh service in the Latin alphabet: the same pages under /kk-latn/.
+	for _, p := range pagesOf(pages, "kk") {
+		switch p.Kind {
+		case "home", "section", "story", "search":
+			pages = append(pages, sitePage{Service: "kk-latn", Kind: p.Kind, Path: latinPath(t, e, p.Path), Status: 200})
+		}
+	}
 	return pages
+}
+
+// latinPath is the path of a Kazakh page in the Latin view: the prefix
+// swapped, and a story's slug as the Latin view writes it (it redirects
+// other spellings).
+func latinPath(t *testing.T, e *servertest.Env, cyrl string) string {
+	t.Helper()
+	p := "/kk-latn/" + strings.TrimPrefix(cyrl, "/kk/")
+	resp, _ := e.Get(t, p)
+	if resp.StatusCode == http.StatusMovedPermanently {
+		p = resp.Header.Get("Location")
+		resp, _ = e.Get(t, p)
+	}
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: status %d", p, resp.StatusCode)
+	}
+	return p
 }
 
 // searchWord picks the longest word of a headline, to search for.

@@ -17,7 +17,7 @@ import (
 func TestScreenshots(t *testing.T) {
 	dir := os.Getenv("QALAM_SCREENSHOTS")
 	if dir == "" {
-		t.Skip("set QALAM_SCREENSHOTS=/some/dir to save screenshots of the kk story, fa home and en home pages")
+		t.Skip("set QALAM_SCREENSHOTS=/some/dir to save screenshots of the kk story, kk-latn home and story, fa home and en home pages")
 	}
 	needBrowser(t)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -25,7 +25,8 @@ func TestScreenshots(t *testing.T) {
 	}
 	e := servertest.Demo(t)
 	pages := discoverPages(t, e)
-	shots := []sitePage{findPage(t, pages, "kk", "story"), findPage(t, pages, "fa", "home"), findPage(t, pages, "en", "home")}
+	shots := []sitePage{findPage(t, pages, "kk", "story"), findPage(t, pages, "kk-latn", "home"), findPage(t, pages, "kk-latn", "story"),
+		findPage(t, pages, "fa", "home"), findPage(t, pages, "en", "home")}
 	b := newTab(t, 120*time.Second)
 	for _, vp := range []struct {
 		name string

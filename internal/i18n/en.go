@@ -88,6 +88,10 @@ var enCatalog = &Catalog{
 		"mirrors.intro":   "If our main address is blocked where you are, these addresses serve the same site. Save this page: the list changes when addresses are blocked.",
 		"mirrors.current": "You are reading us at this address.",
 		"lang.name":       "English",
+		"script.label":    "Alphabet",
+		"script.cyrl":     "Cyrillic",
+		"script.latn":     "Latin",
+		"search.script":   "For now, search finds only words typed in Cyrillic.",
 	},
 	plurals: map[string]map[string]string{
 		"list.count": {

@@ -92,6 +92,10 @@ var faCatalog = &Catalog{
 		"mirrors.intro":   "اگر نشانی اصلی ما در جایی که هستید مسدود است، این نشانی‌ها همان سایت را باز می‌کنند. این صفحه را نگه دارید: فهرست با مسدود شدن نشانی‌ها تغییر می‌کند.",
 		"mirrors.current": "شما ما را از این نشانی می‌خوانید.",
 		"lang.name":       "فارسی",
+		"script.label":    "الفبا",
+		"script.cyrl":     "سیریلیک",
+		"script.latn":     "لاتین",
+		"search.script":   "فعلاً جست‌وجو فقط واژه‌هایی را پیدا می‌کند که به خط سیریلیک نوشته شده‌اند.",
 	},
 	plurals: map[string]map[string]string{
 		"list.count": {

@@ -6,6 +6,7 @@ import (
 	"html"
 	"html/template"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -15,13 +16,19 @@ import (
 	"qalam/internal/news"
 	"qalam/internal/pagecache"
 	"qalam/internal/render"
+	"qalam/internal/translit"
 )
 
 // Layout is what every reader page shows around its content.
 type Layout struct {
-	Svc            news.Service
-	Cat            *i18n.Catalog
-	Services       []news.Service
+	Svc  news.Service // in the page's script
+	Cat  *i18n.Catalog
+	Lang string // the page's language tag: the service's, or "kk-Latn" in the Latin view
+	// Base is the service's path prefix in the page's view ("/kk",
+	// "/kk-latn"): every link to the service's own pages starts with it.
+	Base           string
+	ServiceLinks   []ServiceLink // every service, this one in the page's script
+	Scripts        []ScriptLink  // the script switcher; nil for a service in one script
 	Sections       []news.Section
 	Banner         *news.Banner
 	Notices        []news.Notice
@@ -39,10 +46,32 @@ type Layout struct {
 	FeedBase       string // the feeds of a section, tag or author page: "/feeds/kk/tag/almaty/"
 	loc            *time.Location
 	at             time.Time
+	// scriptAlts are the absolute URLs of a Kazakh page in both scripts,
+	// for hreflang; nil for other services.
+	scriptAlts []Alternate
 }
 
 // Alternate is a hreflang link.
 type Alternate struct{ Lang, Href string }
+
+// ServiceLink is a service in the masthead's list of languages.
+type ServiceLink struct {
+	Name, Lang, Href string
+	Current          bool
+}
+
+// ScriptLink is one script of a Kazakh page in the script switcher: its
+// name in itself, and the same page in that script.
+type ScriptLink struct {
+	Label, Lang, Href string
+	Current           bool
+}
+
+// Teaser is a story in a list, with its path in the page's view.
+type Teaser struct {
+	news.Summary
+	URL string // escaped
+}
 
 // OpenGraph holds the og: properties of a page.
 type OpenGraph struct {
@@ -59,7 +88,19 @@ func (l *Layout) N(key string, n int, args ...any) string { return l.Cat.N(key, 
 func (l *Layout) DateTime(t time.Time) string { return l.Cat.DateTime(t, l.loc) }
 
 // Home is the service's home path.
-func (l *Layout) Home() string { return "/" + l.Svc.Code + "/" }
+func (l *Layout) Home() string { return l.Base + "/" }
+
+// storyPath is a story's path in the page's view (unescaped).
+func (l *Layout) storyPath(s news.Summary) string { return storyPath(l.Base, s) }
+
+// teasers gives stories their paths in the page's view.
+func (l *Layout) teasers(list []news.Summary) []Teaser {
+	out := make([]Teaser, len(list))
+	for i, s := range list {
+		out[i] = Teaser{Summary: s, URL: escapePath(l.storyPath(s))}
+	}
+	return out
+}
 
 // Year is the current year in the service's zone, for the footer.
 func (l *Layout) Year() string { return l.Cat.Number(l.at.In(l.loc).Year()) }
@@ -90,15 +131,22 @@ func (l *Layout) fill(key string, inner template.HTML) template.HTML {
 func (l *Layout) ReadIn(tr news.Translation) template.HTML {
 	name := i18n.For(tr.Service.Lang).T("lang.name")
 	link := fmt.Sprintf(`<a href="%s" hreflang="%s"><bdi lang="%s">%s</bdi></a>`,
-		html.EscapeString(escapePath(storyPath(tr.Summary))), html.EscapeString(tr.Service.Lang),
+		html.EscapeString(escapePath(storyPath("/"+tr.Service.Code, tr.Summary))), html.EscapeString(tr.Service.Lang),
 		html.EscapeString(tr.Service.Lang), html.EscapeString(name))
 	return l.fill("translations.read", template.HTML(link))
 }
 
 func iso(t time.Time) string { return t.Format(time.RFC3339) }
 
-func storyPath(s news.Summary) string {
-	return "/" + s.Service + "/" + s.Section.Slug + "/" + s.Slug + "-" + s.ID
+// storyPath is a story's path under a service's prefix ("/kk"). The Latin
+// view writes the slug in Latin; the ID at the end finds the story
+// whatever the slug says.
+func storyPath(base string, s news.Summary) string {
+	slug := s.Slug
+	if isLatinBase(base) {
+		slug = translit.LatinSlug(slug)
+	}
+	return base + "/" + s.Section.Slug + "/" + slug + "-" + s.ID
 }
 
 // picture renders a responsive image of an asset.
@@ -141,10 +189,8 @@ func (l *Layout) figure(f news.Figure, assets map[string]news.Asset, lazy bool, 
 
 func parseTemplates(static *assets.Static) (map[string]*template.Template, error) {
 	funcs := template.FuncMap{
-		"asset":    static.URL,
-		"inline":   render.Inline,
-		"storyURL": func(s news.Summary) string { return escapePath(storyPath(s)) },
-		"langName": func(lang string) string { return i18n.For(lang).T("lang.name") },
+		"asset":  static.URL,
+		"inline": render.Inline,
 		// Teaser images repeat the headline beside them: they are decorative
 		// (alt=""); the home page's lead image carries its figure's alt text.
 		"picture": func(a *news.Asset, alt, sizes string, lazy bool) template.HTML { return picture(*a, alt, sizes, lazy) },
@@ -166,11 +212,14 @@ func parseTemplates(static *assets.Static) (map[string]*template.Template, error
 
 // page executes a template into a cache entry.
 func (s *Site) page(name string, status int, l *Layout, data any) (*pagecache.Entry, error) {
+	if status == http.StatusOK && l.scriptAlts != nil {
+		l.Alternates = append(slices.Clone(l.scriptAlts), l.Alternates...)
+	}
 	var buf bytes.Buffer
 	if err := s.pages[name].ExecuteTemplate(&buf, "base", data); err != nil {
 		return nil, fmt.Errorf("executing %s: %w", name, err)
 	}
-	h := pageHeaders(l.Svc.Lang)
+	h := pageHeaders(l.Lang)
 	if status != http.StatusOK {
 		h.Set("Cache-Control", "public, max-age=10")
 	}
@@ -179,22 +228,40 @@ func (s *Site) page(name string, status int, l *Layout, data any) (*pagecache.En
 
 // layout loads what every page of a service shows.
 func (s *Site) layout(rq *request, svc news.Service, title string) (*Layout, error) {
-	l := &Layout{Svc: svc, Cat: i18nFor(svc), Origin: rq.origin, loc: svc.Location(), at: rq.at}
-	var err error
-	if l.Services, err = s.store.Services(rq.ctx); err != nil {
+	l := &Layout{Svc: svc, Cat: rq.catalog(svc), Lang: svc.Lang, Base: rq.base, Origin: rq.origin, loc: svc.Location(), at: rq.at}
+	if rq.latin {
+		l.Lang = latnLang
+	}
+	svcs, err := s.store.Services(rq.ctx)
+	if err != nil {
 		return nil, err
 	}
-	if l.Sections, err = s.store.Sections(rq.ctx, svc.Code); err != nil {
+	for _, sv := range svcs {
+		link := ServiceLink{Name: i18n.For(sv.Lang).T("lang.name"), Lang: sv.Lang, Href: "/" + sv.Code + "/"}
+		if sv.Code == svc.Code {
+			link = ServiceLink{Name: l.Cat.T("lang.name"), Lang: l.Lang, Href: l.Home(), Current: true}
+		}
+		l.ServiceLinks = append(l.ServiceLinks, link)
+	}
+	if hasLatin(svc) {
+		cyrl, latn := scriptPaths(svc.Code, rq.path)
+		cyrl, latn = escapePath(cyrl), escapePath(latn)
+		if q := rq.query.Encode(); q != "" {
+			cyrl, latn = cyrl+"?"+q, latn+"?"+q
+		}
+		l.setScripts(cyrl, latn)
+	}
+	if l.Sections, err = rq.store.Sections(rq.ctx, svc.Code); err != nil {
 		return nil, err
 	}
-	b, err := s.store.Banner(rq.ctx, svc.Code)
+	b, err := rq.store.Banner(rq.ctx, svc.Code)
 	switch {
 	case err == nil && b.Active:
 		l.Banner = &b
 	case err != nil && !isNotFound(err):
 		return nil, err
 	}
-	notices, err := s.store.Notices(rq.ctx, svc.Code)
+	notices, err := rq.store.Notices(rq.ctx, svc.Code)
 	if err != nil {
 		return nil, err
 	}
@@ -208,6 +275,18 @@ func (s *Site) layout(rq *request, svc news.Service, title string) (*Layout, err
 		l.Title = title + " — " + svc.Name
 	}
 	return l, nil
+}
+
+// setScripts points the script switcher and the hreflang pair of a Kazakh
+// page at its two versions, given as escaped paths with their query.
+func (l *Layout) setScripts(cyrl, latn string) {
+	kk := i18n.For(cyrlLang)
+	current := isLatinBase(l.Base)
+	l.Scripts = []ScriptLink{
+		{Label: kk.T("script.cyrl"), Lang: cyrlLang, Href: cyrl, Current: !current},
+		{Label: latinCatalog.T("script.latn"), Lang: latnLang, Href: latn, Current: current},
+	}
+	l.scriptAlts = []Alternate{{Lang: cyrlLang, Href: l.Origin + cyrl}, {Lang: latnLang, Href: l.Origin + latn}}
 }
 
 var ogLocales = map[string]string{"kk": "kk_KZ", "ru": "ru_RU", "en": "en_GB", "fa": "fa_IR", "ar": "ar_AR"}

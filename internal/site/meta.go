@@ -27,14 +27,14 @@ func (s *Site) newsArticle(l *Layout, p news.Published, images []string, modifie
 			continue
 		}
 		authors = append(authors, map[string]any{"@type": "Person", "name": a.Name,
-			"url": l.Origin + escapePath("/"+a.Service+"/author/"+a.Slug+"/")})
+			"url": l.Origin + escapePath(l.Base+"/author/"+a.Slug+"/")})
 	}
 	ld := map[string]any{
 		"@context":         "https://schema.org",
 		"@type":            "NewsArticle",
 		"headline":         c.Headline.Plain(),
 		"description":      c.Deck.Plain(),
-		"inLanguage":       l.Svc.Lang,
+		"inLanguage":       l.Lang,
 		"mainEntityOfPage": l.Canonical,
 		"url":              l.Canonical,
 		"datePublished":    iso(p.Story.PublishAt.In(l.loc)),
@@ -43,7 +43,7 @@ func (s *Site) newsArticle(l *Layout, p news.Published, images []string, modifie
 		"publisher": map[string]any{
 			"@type": "Organization",
 			"name":  l.Svc.Name,
-			"url":   l.Origin + "/" + l.Svc.Code + "/",
+			"url":   l.Origin + l.Home(),
 			"logo":  map[string]any{"@type": "ImageObject", "url": l.Origin + s.static.URL("logo.svg")},
 		},
 	}
@@ -66,8 +66,9 @@ type ErrorPage struct {
 	Message string
 }
 
-// errorEntry renders the page for a failed request in the language of the
-// service it was for (the default service when none could be told).
+// errorEntry renders the page for a failed request in the language and
+// script of the service it was for (the default service when none could be
+// told).
 func (s *Site) errorEntry(rq *request, err error) (*pagecache.Entry, error) {
 	status := http.StatusInternalServerError
 	var svc *news.Service
@@ -82,12 +83,13 @@ func (s *Site) errorEntry(rq *request, err error) (*pagecache.Entry, error) {
 	}
 	if svc == nil {
 		if segs := splitPath(rq.path); len(segs) > 0 {
-			if sv, err := s.store.Service(rq.ctx, segs[0]); err == nil {
+			if sv, err := s.service(rq, segs[0]); sv.Code != "" && (err == nil || errors.As(err, &he)) {
 				svc = &sv
 			}
 		}
 	}
 	if svc == nil {
+		rq.base, rq.latin, rq.store = "", false, s.store
 		sv, derr := s.defaultService(rq.ctx)
 		if errors.Is(derr, news.ErrNotFound) {
 			// A newsroom with no services yet has no language to speak.
@@ -100,8 +102,9 @@ func (s *Site) errorEntry(rq *request, err error) (*pagecache.Entry, error) {
 			return nil, derr
 		}
 		svc = &sv
+		rq.base = "/" + sv.Code
 	}
-	cat := i18nFor(*svc)
+	cat := rq.catalog(*svc)
 	title := cat.T("error.500.title")
 	msg := cat.T("error.500.body")
 	switch status {
@@ -119,5 +122,10 @@ func (s *Site) errorEntry(rq *request, err error) (*pagecache.Entry, error) {
 		return nil, lerr
 	}
 	l.Robots = "noindex"
+	if l.Scripts != nil {
+		// The path failed in both scripts: switch to the homes rather than
+		// echo whatever the request named.
+		l.setScripts("/"+svc.Code+"/", "/"+svc.Code+latnSuffix+"/")
+	}
 	return s.page("error", status, l, &ErrorPage{Layout: l, Heading: title, Message: msg})
 }

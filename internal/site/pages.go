@@ -26,16 +26,16 @@ func notFound(err error, svc news.Service) error {
 // HomePage is a service's front page.
 type HomePage struct {
 	*Layout
-	Lead   *news.Summary
-	Top    []news.Summary
-	Latest []news.Summary
+	Lead   *Teaser
+	Top    []Teaser
+	Latest []Teaser
 	Blocks []SectionBlock
 }
 
 // SectionBlock is a section's newest stories on the home page.
 type SectionBlock struct {
 	Section news.Section
-	Stories []news.Summary
+	Stories []Teaser
 }
 
 const (
@@ -52,15 +52,15 @@ func (s *Site) home(rq *request, svc news.Service) (*pagecache.Entry, error) {
 	}
 	l.IsHome = true
 	l.Description = svc.Tagline
-	l.Canonical = rq.origin + "/" + svc.Code + "/"
+	l.Canonical = rq.origin + l.Home()
 	l.OG = &OpenGraph{Type: "website", Title: svc.Name, Description: svc.Tagline, Locale: ogLocale(svc.Lang)}
 	p := &HomePage{Layout: l}
 
-	curated, err := s.store.Curated(rq.ctx, svc.Code, rq.at)
+	curated, err := rq.store.Curated(rq.ctx, svc.Code, rq.at)
 	if err != nil {
 		return nil, err
 	}
-	latest, err := s.store.ListPublished(rq.ctx, news.ListQuery{Service: svc.Code, Limit: latestCount + topCount + 1}, rq.at)
+	latest, err := rq.store.ListPublished(rq.ctx, news.ListQuery{Service: svc.Code, Limit: latestCount + topCount + 1}, rq.at)
 	if err != nil {
 		return nil, err
 	}
@@ -81,17 +81,18 @@ func (s *Site) home(rq *request, svc news.Service) (*pagecache.Entry, error) {
 	}
 	front := pick(append(append([]news.Summary{}, curated...), latest.Items...), topCount+1)
 	if len(front) > 0 {
-		p.Lead = &front[0]
-		p.Top = front[1:]
+		lead := l.teasers(front[:1])
+		p.Lead = &lead[0]
+		p.Top = l.teasers(front[1:])
 	}
-	p.Latest = pick(latest.Items, latestCount)
+	p.Latest = l.teasers(pick(latest.Items, latestCount))
 	for _, sec := range l.Sections {
-		pg, err := s.store.ListPublished(rq.ctx, news.ListQuery{Service: svc.Code, SectionID: sec.ID, Limit: blockCount + topCount + latestCount}, rq.at)
+		pg, err := rq.store.ListPublished(rq.ctx, news.ListQuery{Service: svc.Code, SectionID: sec.ID, Limit: blockCount + topCount + latestCount}, rq.at)
 		if err != nil {
 			return nil, err
 		}
 		if st := pick(pg.Items, blockCount); len(st) > 0 {
-			p.Blocks = append(p.Blocks, SectionBlock{Section: sec, Stories: st})
+			p.Blocks = append(p.Blocks, SectionBlock{Section: sec, Stories: l.teasers(st)})
 		}
 	}
 	return s.page("home", http.StatusOK, l, p)
@@ -102,12 +103,13 @@ type ListPage struct {
 	*Layout
 	Heading string
 	Bio     string
-	Items   []news.Summary
+	Items   []Teaser
 	Total   int
 	Next    string
 	Paged   bool
-	Base    string
+	First   string // the first page of the list, escaped
 	Empty   string
+	Note    string // a line under the search results
 }
 
 func (s *Site) list(rq *request, svc news.Service, base, heading string, q news.ListQuery, setup func(*Layout)) (*pagecache.Entry, error) {
@@ -118,7 +120,7 @@ func (s *Site) list(rq *request, svc news.Service, base, heading string, q news.
 	q.Service = svc.Code
 	q.Limit = listPageSize
 	q.Cursor = rq.query.Get("cursor")
-	pg, err := s.store.ListPublished(rq.ctx, q, rq.at)
+	pg, err := rq.store.ListPublished(rq.ctx, q, rq.at)
 	if err != nil {
 		if errors.Is(err, news.ErrInvalid) {
 			return nil, &httpError{status: http.StatusBadRequest, svc: &svc, err: err}
@@ -132,7 +134,7 @@ func (s *Site) list(rq *request, svc news.Service, base, heading string, q news.
 	}
 	l.Canonical = canon
 	l.OG = &OpenGraph{Type: "website", Title: heading, Locale: ogLocale(svc.Lang)}
-	p := &ListPage{Layout: l, Heading: heading, Items: pg.Items, Total: pg.Total, Paged: q.Cursor != "", Base: escapePath(base)}
+	p := &ListPage{Layout: l, Heading: heading, Items: l.teasers(pg.Items), Total: pg.Total, Paged: q.Cursor != "", First: escapePath(base)}
 	if pg.Next != "" {
 		p.Next = escapePath(base) + "?cursor=" + pg.Next
 	}
@@ -146,11 +148,11 @@ func (s *Site) list(rq *request, svc news.Service, base, heading string, q news.
 }
 
 func (s *Site) sectionPage(rq *request, svc news.Service, slug string) (*pagecache.Entry, error) {
-	sec, err := s.store.SectionBySlug(rq.ctx, svc.Code, slug)
+	sec, err := rq.store.SectionBySlug(rq.ctx, svc.Code, slug)
 	if err != nil {
 		return nil, notFound(err, svc)
 	}
-	return s.list(rq, svc, "/"+svc.Code+"/"+sec.Slug+"/", sec.Name, news.ListQuery{SectionID: sec.ID},
+	return s.list(rq, svc, rq.base+"/"+sec.Slug+"/", sec.Name, news.ListQuery{SectionID: sec.ID},
 		func(l *Layout) {
 			l.CurrentSection = sec.ID
 			l.FeedBase = escapePath("/feeds/" + svc.Code + "/section/" + sec.Slug + "/")
@@ -158,16 +160,16 @@ func (s *Site) sectionPage(rq *request, svc news.Service, slug string) (*pagecac
 }
 
 func (s *Site) tagPage(rq *request, svc news.Service, slug string) (*pagecache.Entry, error) {
-	tag, err := s.store.TagBySlug(rq.ctx, svc.Code, slug)
+	tag, err := rq.store.TagBySlug(rq.ctx, svc.Code, slug)
 	if err != nil {
 		return nil, notFound(err, svc)
 	}
-	return s.list(rq, svc, "/"+svc.Code+"/tag/"+tag.Slug+"/", i18nFor(svc).T("tag.title", tag.Name), news.ListQuery{TagID: tag.ID},
+	return s.list(rq, svc, rq.base+"/tag/"+tag.Slug+"/", rq.catalog(svc).T("tag.title", tag.Name), news.ListQuery{TagID: tag.ID},
 		func(l *Layout) { l.FeedBase = escapePath("/feeds/" + svc.Code + "/tag/" + tag.Slug + "/") })
 }
 
 func (s *Site) authorPage(rq *request, svc news.Service, slug string) (*pagecache.Entry, error) {
-	a, err := s.store.AuthorBySlug(rq.ctx, svc.Code, slug)
+	a, err := rq.store.AuthorBySlug(rq.ctx, svc.Code, slug)
 	if err != nil {
 		return nil, notFound(err, svc)
 	}
@@ -175,7 +177,7 @@ func (s *Site) authorPage(rq *request, svc news.Service, slug string) (*pagecach
 		// A collective byline protects the people behind it: no page lists its work.
 		return nil, &httpError{status: http.StatusNotFound, svc: &svc}
 	}
-	return s.list(rq, svc, "/"+svc.Code+"/author/"+a.Slug+"/", i18nFor(svc).T("author.title", a.Name), news.ListQuery{AuthorID: a.ID},
+	return s.list(rq, svc, rq.base+"/author/"+a.Slug+"/", rq.catalog(svc).T("author.title", a.Name), news.ListQuery{AuthorID: a.ID},
 		func(l *Layout) { l.FeedBase = escapePath("/feeds/" + svc.Code + "/author/" + a.Slug + "/") })
 }
 
@@ -187,31 +189,40 @@ func (s *Site) search(rq *request, svc news.Service) (*pagecache.Entry, error) {
 	if len(q) > maxQuery {
 		return nil, &httpError{status: http.StatusBadRequest, svc: &svc}
 	}
-	cat := i18nFor(svc)
+	cat := rq.catalog(svc)
+	// Search reads the stored (Cyrillic) text: in the Latin view a query
+	// typed in Cyrillic finds stories, shown in Latin, and one typed in Latin
+	// finds nothing yet. Searching across scripts comes with the search
+	// index of issue 4; until then the Latin view says so under the results.
+	var note string
+	if rq.latin {
+		note = cat.T("search.script")
+	}
 	if q == "" {
 		l, err := s.layout(rq, svc, cat.T("search.label"))
 		if err != nil {
 			return nil, err
 		}
 		l.Robots = "noindex"
-		return s.page("search", http.StatusOK, l, &ListPage{Layout: l, Heading: cat.T("search.label"), Empty: cat.T("search.hint")})
+		return s.page("search", http.StatusOK, l, &ListPage{Layout: l, Heading: cat.T("search.label"), Empty: cat.T("search.hint"), Note: note})
 	}
-	base := "/" + svc.Code + "/search"
-	l, err := s.layout(rq, svc, cat.T("search.title", q))
+	base := rq.base + "/search"
+	heading := cat.T("search.title", rq.text(q))
+	l, err := s.layout(rq, svc, heading)
 	if err != nil {
 		return nil, err
 	}
 	l.Robots = "noindex"
 	l.Query = q
-	pg, err := s.store.ListPublished(rq.ctx, news.ListQuery{Service: svc.Code, Text: q, Limit: listPageSize, Cursor: rq.query.Get("cursor")}, rq.at)
+	pg, err := rq.store.ListPublished(rq.ctx, news.ListQuery{Service: svc.Code, Text: q, Limit: listPageSize, Cursor: rq.query.Get("cursor")}, rq.at)
 	if err != nil {
 		if errors.Is(err, news.ErrInvalid) {
 			return nil, &httpError{status: http.StatusBadRequest, svc: &svc, err: err}
 		}
 		return nil, err
 	}
-	p := &ListPage{Layout: l, Heading: cat.T("search.title", q), Items: pg.Items, Total: pg.Total, Empty: cat.T("search.empty"),
-		Paged: rq.query.Get("cursor") != "", Base: base + "?q=" + urlQueryEscape(q)}
+	p := &ListPage{Layout: l, Heading: heading, Items: l.teasers(pg.Items), Total: pg.Total, Empty: cat.T("search.empty"), Note: note,
+		Paged: rq.query.Get("cursor") != "", First: base + "?q=" + urlQueryEscape(q)}
 	if pg.Next != "" {
 		p.Next = base + "?q=" + urlQueryEscape(q) + "&cursor=" + pg.Next
 	}
@@ -228,22 +239,19 @@ type StoryPage struct {
 }
 
 // storyID takes the immutable ID from the last segment "{slug}-{id}".
-func storyID(seg string) (slug, id string, ok bool) {
-	i := strings.LastIndexByte(seg, '-')
-	if i < 0 {
-		return "", seg, news.ValidID(seg)
-	}
-	return seg[:i], seg[i+1:], news.ValidID(seg[i+1:])
+func storyID(seg string) (id string, ok bool) {
+	id = seg[strings.LastIndexByte(seg, '-')+1:]
+	return id, news.ValidID(id)
 }
 
 func (s *Site) storyPage(rq *request, svc news.Service, sectionSlug, last string) (*pagecache.Entry, error) {
-	slug, id, ok := storyID(last)
+	id, ok := storyID(last)
 	if !ok {
 		return nil, &httpError{status: http.StatusNotFound, svc: &svc}
 	}
-	p, err := s.store.PublishedStory(rq.ctx, id, rq.at)
+	p, err := rq.store.PublishedStory(rq.ctx, id, rq.at)
 	if isNotFound(err) {
-		gone, gerr := s.store.StoryGone(rq.ctx, id, rq.at)
+		gone, gerr := rq.store.StoryGone(rq.ctx, id, rq.at)
 		if gerr != nil {
 			return nil, gerr
 		}
@@ -259,9 +267,10 @@ func (s *Site) storyPage(rq *request, svc news.Service, sectionSlug, last string
 		return nil, &httpError{status: http.StatusNotFound, svc: &svc}
 	}
 	sum := summaryOf(p)
-	canonPath := storyPath(sum)
-	if sectionSlug != p.Section.Slug || slug != p.Story.Slug {
-		// Every earlier URL of the story carries its ID: send it on.
+	canonPath := storyPath(rq.base, sum)
+	if rq.base+"/"+sectionSlug+"/"+last != canonPath {
+		// Every earlier URL of the story carries its ID: send it on. So do
+		// the Latin view's URLs with a slug not written in Latin.
 		return redirect(canonPath), nil
 	}
 	c := p.Rev.Content
@@ -272,12 +281,17 @@ func (s *Site) storyPage(rq *request, svc news.Service, sectionSlug, last string
 	l.CurrentSection = p.Section.ID
 	l.Description = c.Deck.Plain()
 	l.Canonical = rq.origin + escapePath(canonPath)
-	l.Alternates = append(l.Alternates, Alternate{Lang: svc.Lang, Href: l.Canonical})
-	for _, tr := range p.Translations {
-		l.Alternates = append(l.Alternates, Alternate{Lang: tr.Service.Lang, Href: rq.origin + escapePath(storyPath(tr.Summary))})
+	if hasLatin(svc) {
+		l.setScripts(escapePath(storyPath("/"+svc.Code, sum)), escapePath(storyPath("/"+svc.Code+latnSuffix, sum)))
+	} else if len(p.Translations) > 0 {
+		l.Alternates = append(l.Alternates, Alternate{Lang: svc.Lang, Href: l.Canonical})
 	}
-	if len(l.Alternates) == 1 {
-		l.Alternates = nil
+	for _, tr := range p.Translations {
+		base := "/" + tr.Service.Code
+		l.Alternates = append(l.Alternates, Alternate{Lang: tr.Service.Lang, Href: rq.origin + escapePath(storyPath(base, tr.Summary))})
+		if hasLatin(tr.Service) {
+			l.Alternates = append(l.Alternates, Alternate{Lang: latnLang, Href: rq.origin + escapePath(storyPath(base+latnSuffix, tr.Summary))})
+		}
 	}
 	page := &StoryPage{Layout: l, P: p}
 	page.Byline = l.byline(p.Authors)
@@ -320,7 +334,7 @@ func (l *Layout) byline(authors []news.Author) template.HTML {
 			parts = append(parts, name)
 			continue
 		}
-		parts = append(parts, `<a href="`+html.EscapeString(escapePath("/"+a.Service+"/author/"+a.Slug+"/"))+`" rel="author">`+name+`</a>`)
+		parts = append(parts, `<a href="`+html.EscapeString(escapePath(l.Base+"/author/"+a.Slug+"/"))+`" rel="author">`+name+`</a>`)
 	}
 	sep := html.EscapeString(l.T("byline.and"))
 	joined := strings.Join(parts[:len(parts)-1], ", ")
@@ -350,15 +364,14 @@ type Mirror struct {
 }
 
 func (s *Site) mirrors(rq *request, svc news.Service) (*pagecache.Entry, error) {
-	cat := i18nFor(svc)
-	l, err := s.layout(rq, svc, cat.T("mirrors.title"))
+	l, err := s.layout(rq, svc, rq.catalog(svc).T("mirrors.title"))
 	if err != nil {
 		return nil, err
 	}
-	l.Canonical = rq.origin + "/" + svc.Code + "/mirrors"
+	l.Canonical = rq.origin + rq.base + "/mirrors"
 	p := &MirrorsPage{Layout: l}
 	for _, o := range s.origins {
-		p.Mirrors = append(p.Mirrors, Mirror{URL: o + "/" + svc.Code + "/", Current: o == rq.origin})
+		p.Mirrors = append(p.Mirrors, Mirror{URL: o + l.Home(), Current: o == rq.origin})
 	}
 	return s.page("mirrors", http.StatusOK, l, p)
 }

@@ -1,6 +1,7 @@
 // Package site is the public reader site: service homes, sections, tags,
 // authors, stories, search and error pages, rendered on the server from
-// html/template and kept in the page cache.
+// html/template and kept in the page cache. Kazakh services are served in
+// the 2021 Latin alphabet too, under /{service}-latn/ (latin.go).
 //
 // Every read goes through the news.Store methods that return only what is
 // public at an instant, so nothing unpublished can reach a page.
@@ -22,6 +23,7 @@ import (
 	"qalam/internal/i18n"
 	"qalam/internal/news"
 	"qalam/internal/pagecache"
+	"qalam/internal/translit"
 )
 
 // Site serves the reader pages under /{service}/.
@@ -155,8 +157,7 @@ func (e *httpError) Unwrap() error { return e.err }
 // error page. Only failures of storage are returned as errors (and not
 // cached).
 func (s *Site) render(ctx context.Context, origin, path string, q url.Values) (*pagecache.Entry, error) {
-	at := news.Time(s.now())
-	rq := &request{ctx: ctx, origin: origin, path: path, query: q, at: at}
+	rq := s.request(ctx, origin, path, q)
 	e, err := s.route(rq)
 	if err == nil {
 		return e, nil
@@ -170,7 +171,7 @@ func (s *Site) render(ctx context.Context, origin, path string, q url.Values) (*
 
 // serveUncached writes an error page that must not be cached (405, 500).
 func (s *Site) serveUncached(w http.ResponseWriter, r *http.Request, err error) {
-	rq := &request{ctx: r.Context(), origin: s.origin(r), path: r.URL.Path, at: news.Time(s.now())}
+	rq := s.request(r.Context(), s.origin(r), r.URL.Path, nil)
 	e, rerr := s.errorEntry(rq, err)
 	if rerr != nil {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -189,6 +190,54 @@ type request struct {
 	path   string
 	query  url.Values
 	at     time.Time
+	// Set by service from the path's first segment:
+	store news.Store // what pages read through: the Store, or its Latin view
+	base  string     // the service's path prefix in this view: "/kk", "/kk-latn"
+	latin bool       // the Latin view of a Kazakh service
+}
+
+func (s *Site) request(ctx context.Context, origin, path string, q url.Values) *request {
+	return &request{ctx: ctx, origin: origin, path: path, query: q, at: news.Time(s.now()), store: s.store}
+}
+
+// service finds the service a path's first segment names and sets the
+// request's view: "kk" is the Kazakh service as stored, "kk-latn" its
+// Latin view. A "-latn" segment of a service that is not Kazakh is a 404
+// in that service's language.
+func (s *Site) service(rq *request, seg string) (news.Service, error) {
+	code, latin := strings.CutSuffix(seg, latnSuffix)
+	svc, err := s.store.Service(rq.ctx, code)
+	if err != nil {
+		return svc, err
+	}
+	rq.base = "/" + svc.Code
+	if !latin {
+		return svc, nil
+	}
+	if !hasLatin(svc) {
+		return svc, &httpError{status: http.StatusNotFound, svc: &svc}
+	}
+	ls := latinStore{Store: s.store, code: svc.Code}
+	rq.base += latnSuffix
+	rq.latin = true
+	rq.store = ls
+	return ls.service(svc), nil
+}
+
+// catalog is the messages of a service's pages in the request's view.
+func (rq *request) catalog(svc news.Service) *i18n.Catalog {
+	if rq.latin {
+		return latinCatalog
+	}
+	return i18n.For(svc.Lang)
+}
+
+// text is a string from the reader (a search query) in the request's script.
+func (rq *request) text(s string) string {
+	if rq.latin {
+		return translit.Latin(s)
+	}
+	return s
 }
 
 func (s *Site) route(rq *request) (*pagecache.Entry, error) {
@@ -196,7 +245,7 @@ func (s *Site) route(rq *request) (*pagecache.Entry, error) {
 	if len(segs) == 0 {
 		return s.rootRedirect(rq)
 	}
-	svc, err := s.store.Service(rq.ctx, segs[0])
+	svc, err := s.service(rq, segs[0])
 	if err != nil {
 		return nil, err
 	}
@@ -205,7 +254,7 @@ func (s *Site) route(rq *request) (*pagecache.Entry, error) {
 	switch {
 	case len(rest) == 0:
 		if !slash {
-			return redirect("/" + svc.Code + "/"), nil
+			return redirect(rq.base + "/"), nil
 		}
 		return s.home(rq, svc)
 	case len(rest) == 1 && rest[0] == "search":
@@ -285,5 +334,3 @@ func pageHeaders(lang string) http.Header {
 	h.Set("Content-Language", lang)
 	return h
 }
-
-func i18nFor(svc news.Service) *i18n.Catalog { return i18n.For(svc.Lang) }
