@@ -1,0 +1,294 @@
+package stem
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"unicode"
+)
+
+// The Kazakh stemmer is measured against the lemmas of the UD Kazakh KTB
+// test set (STEMMING.md). These are the figures it reached when the rules
+// were written; the test fails if agreement falls more than half a point or
+// collision grows by more than a tenth, so a change to the suffix table that
+// makes search worse is caught. A change that makes it better should raise
+// them.
+const (
+	wantAgreement   = 0.8535    // share of distinct (form, lemma) pairs with Key(form) == Key(lemma)
+	wantCollision   = 0.0001026 // share of pairs of different lemmas with the same key
+	agreementMargin = 0.005     // may fall half a point
+	collisionMargin = 1.10      // may grow by a tenth
+	aimAgreement    = 0.75      // the aim, reported, not enforced
+	aimCollision    = 0.02
+)
+
+// shared returns the path of a file under ../shared next to the repository
+// root (the directory holding go.mod), where the fixtures live in a checkout
+// and in CI. A missing file fails the test: the evaluation needs it.
+func shared(tb testing.TB, rel string) string {
+	tb.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			tb.Fatalf("no go.mod above %s: cannot locate ../shared/%s", dir, rel)
+		}
+		dir = parent
+	}
+	p := filepath.Join(dir, "..", "shared", filepath.FromSlash(rel))
+	if _, err := os.Stat(p); err != nil {
+		tb.Fatalf("%s is missing (%v): the Kazakh stemmer evaluation needs the shared fixtures beside the repository (../shared, as in CI)", p, err)
+	}
+	return p
+}
+
+type formLemma struct{ form, lemma string }
+
+// ktbPairs reads the distinct (form, lemma) pairs of the word tokens of a
+// CoNLL-U file: no comments, multiword ranges (3-4) or empty nodes (3.1),
+// no PUNCT, NUM or SYM, and only forms with a letter.
+func ktbPairs(tb testing.TB, path string) []formLemma {
+	tb.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	seen := map[formLemma]bool{}
+	var pairs []formLemma
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := sc.Text()
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		col := strings.Split(line, "\t")
+		if len(col) < 4 {
+			tb.Fatalf("%s: malformed line %q", path, line)
+		}
+		if strings.ContainsAny(col[0], "-.") {
+			continue
+		}
+		switch col[3] {
+		case "PUNCT", "NUM", "SYM":
+			continue
+		}
+		if !strings.ContainsFunc(col[1], unicode.IsLetter) {
+			continue
+		}
+		p := formLemma{col[1], col[2]}
+		if !seen[p] {
+			seen[p] = true
+			pairs = append(pairs, p)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		tb.Fatal(err)
+	}
+	return pairs
+}
+
+// method is one way of turning a Kazakh word into a key.
+type method struct {
+	name string
+	key  func(string) string
+}
+
+func evalMethods() []method {
+	none := func(w string) string { return normalize("kk", w) }
+	return []method{
+		{"none (lowercase)", none},
+		{"truncate-5", func(w string) string {
+			r := []rune(none(w))
+			if len(r) > 5 {
+				r = r[:5]
+			}
+			return string(r)
+		}},
+		{"stemmer", func(w string) string { return Key("kk", w) }},
+	}
+}
+
+// agreement is the share of pairs whose form and lemma have the same key.
+func agreement(pairs []formLemma, key func(string) string) float64 {
+	n := 0
+	for _, p := range pairs {
+		if key(p.form) == key(p.lemma) {
+			n++
+		}
+	}
+	return float64(n) / float64(len(pairs))
+}
+
+// collision is the share of all pairs of different lemmas that get the same
+// key. Lemmas are told apart after lowercasing (a search key cannot keep
+// "Аттан" and "аттан" apart, and no method should be charged for it). It
+// counts every pair exactly, from the size of each key's group.
+func collision(lemmas []string, key func(string) string) float64 {
+	groups := map[string]int{}
+	for _, l := range lemmas {
+		groups[key(l)]++
+	}
+	var same float64
+	for _, n := range groups {
+		same += float64(n) * float64(n-1) / 2
+	}
+	n := float64(len(lemmas))
+	return same / (n * (n - 1) / 2)
+}
+
+func distinctLemmas(pairs []formLemma) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, p := range pairs {
+		l := normalize("kk", p.lemma)
+		if l != "" && !seen[l] {
+			seen[l] = true
+			out = append(out, l)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func TestEvalKazakh(t *testing.T) {
+	pairs := ktbPairs(t, shared(t, "fixtures/kazakh/kk_ktb-ud-test.conllu"))
+	lemmas := distinctLemmas(pairs)
+	if len(pairs) < 1000 || len(lemmas) < 500 {
+		t.Fatalf("only %d pairs and %d lemmas read: is the fixture truncated?", len(pairs), len(lemmas))
+	}
+	t.Logf("UD Kazakh KTB test: %d distinct (form, lemma) pairs, %d distinct lemmas (%d lemma pairs)",
+		len(pairs), len(lemmas), len(lemmas)*(len(lemmas)-1)/2)
+	t.Logf("%-18s %22s %26s", "method", "agreement", "collision")
+	res := map[string][2]float64{}
+	lemmaPairs := float64(len(lemmas)) * float64(len(lemmas)-1) / 2
+	for _, m := range evalMethods() {
+		a, c := agreement(pairs, m.key), collision(lemmas, m.key)
+		res[m.name] = [2]float64{a, c}
+		t.Logf("%-18s %7.2f%% (%4.0f pairs) %9.4f%% (%4.0f pairs)", m.name, 100*a, a*float64(len(pairs)), 100*c, c*lemmaPairs)
+	}
+	none, trunc, st := res["none (lowercase)"], res["truncate-5"], res["stemmer"]
+	if st[0] <= none[0] {
+		t.Errorf("stemmer agreement %.2f%% does not beat no stemming (%.2f%%)", 100*st[0], 100*none[0])
+	}
+	if st[1] >= trunc[1] {
+		t.Errorf("stemmer collision %.3f%% does not beat truncation to five letters (%.3f%%)", 100*st[1], 100*trunc[1])
+	}
+	if st[0] < wantAgreement-agreementMargin {
+		t.Errorf("stemmer agreement fell to %.2f%% (recorded %.2f%%, margin %.1f points)", 100*st[0], 100*wantAgreement, 100*agreementMargin)
+	}
+	if st[1] > wantCollision*collisionMargin {
+		t.Errorf("stemmer collision rose to %.4f%% (recorded %.4f%%, margin +%.0f%%)", 100*st[1], 100*wantCollision, 100*(collisionMargin-1))
+	}
+	t.Logf("aim: agreement >= %.0f%% (%s), collision < %.0f%% (%s)",
+		100*aimAgreement, met(st[0] >= aimAgreement), 100*aimCollision, met(st[1] < aimCollision))
+	if testing.Verbose() {
+		logMisses(t, pairs)
+	}
+}
+
+func met(ok bool) string {
+	if ok {
+		return "met"
+	}
+	return "not met"
+}
+
+// logMisses logs a sample of the pairs the stemmer does not join, the
+// material for the next rule.
+func logMisses(t *testing.T, pairs []formLemma) {
+	var miss []string
+	for _, p := range pairs {
+		if kf, kl := Key("kk", p.form), Key("kk", p.lemma); kf != kl {
+			miss = append(miss, fmt.Sprintf("%s→%s / %s→%s", p.form, kf, p.lemma, kl))
+		}
+	}
+	n := min(len(miss), 20)
+	for i := 0; i < n; i++ {
+		t.Logf("miss: %s", miss[i*len(miss)/n])
+	}
+}
+
+// kazNERDSentences reads the tokens of the KazNERD test set (CoNLL: a token and
+// its tag a line, a blank line between sentences), grouped by sentence.
+func kazNERDSentences(tb testing.TB) [][]string {
+	tb.Helper()
+	f, err := os.Open(shared(tb, "fixtures/kazakh/kaznerd-IOB2_test.txt"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	var sentences [][]string
+	var cur []string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		tok, _, _ := strings.Cut(sc.Text(), " ")
+		if tok == "" {
+			if len(cur) > 0 {
+				sentences = append(sentences, cur)
+				cur = nil
+			}
+			continue
+		}
+		cur = append(cur, tok)
+	}
+	if err := sc.Err(); err != nil {
+		tb.Fatal(err)
+	}
+	if len(cur) > 0 {
+		sentences = append(sentences, cur)
+	}
+	return sentences
+}
+
+// TestEvalKazNERD measures what can be measured without lemmas on real news
+// sentences: how far each method shrinks the vocabulary (distinct words vs
+// distinct keys). More shrinking is not better by itself (truncation
+// shrinks most); the figure shows the stemmer's reach on text it was not
+// written against.
+func TestEvalKazNERD(t *testing.T) {
+	var words []string
+	for _, s := range kazNERDSentences(t) {
+		for _, tok := range s {
+			if strings.ContainsFunc(tok, unicode.IsLetter) {
+				words = append(words, tok)
+			}
+		}
+	}
+	if len(words) < 10000 {
+		t.Fatalf("only %d words read from KazNERD: is the fixture truncated?", len(words))
+	}
+	distinct := map[string]bool{}
+	for _, w := range words {
+		distinct[normalize("kk", w)] = true
+	}
+	t.Logf("KazNERD test: %d word tokens, %d distinct lowercased words", len(words), len(distinct))
+	t.Logf("%-18s %14s %10s", "method", "distinct keys", "reduction")
+	var stemmed, truncated int
+	for _, m := range evalMethods() {
+		keys := map[string]bool{}
+		for w := range distinct {
+			keys[m.key(w)] = true
+		}
+		t.Logf("%-18s %14d %9.1f%%", m.name, len(keys), 100*(1-float64(len(keys))/float64(len(distinct))))
+		switch m.name {
+		case "stemmer":
+			stemmed = len(keys)
+		case "truncate-5":
+			truncated = len(keys)
+		}
+	}
+	if stemmed >= len(distinct) || stemmed <= truncated {
+		t.Errorf("stemmer gives %d keys for %d words (truncation %d): it should shrink the vocabulary, less than truncation does", stemmed, len(distinct), truncated)
+	}
+}

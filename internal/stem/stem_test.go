@@ -1,0 +1,179 @@
+package stem
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+// sameKey asserts that all words of a group share one key, and returns it.
+func sameKey(t *testing.T, lang string, words ...string) string {
+	t.Helper()
+	want := Key(lang, words[0])
+	if want == "" {
+		t.Errorf("Key(%q, %q) is empty", lang, words[0])
+	}
+	for _, w := range words[1:] {
+		if got := Key(lang, w); got != want {
+			t.Errorf("Key(%q, %q) = %q, want %q (the key of %q)", lang, w, got, want, words[0])
+		}
+	}
+	return want
+}
+
+func differentKeys(t *testing.T, lang string, pairs [][2]string) {
+	t.Helper()
+	for _, p := range pairs {
+		if a, b := Key(lang, p[0]), Key(lang, p[1]); a == b {
+			t.Errorf("%q and %q share the key %q; they are unrelated words", p[0], p[1], a)
+		}
+	}
+}
+
+func TestKeyKazakh(t *testing.T) {
+	groups := [][]string{
+		// The example: every case of a city name.
+		{"Алматы", "Алматыда", "Алматыға", "Алматыдан", "Алматының", "Алматыны", "Алматымен", "Алматыдағы"},
+		{"Астана", "Астанада", "Астанаға", "Астанадан", "Астананың"},
+		{"Қазақстан", "Қазақстанның", "Қазақстанда", "Қазақстанға", "Қазақстаннан", "Қазақстанды"},
+		{"Шымкент", "Шымкентте", "Шымкентке", "Шымкенттен", "Шымкенттің"},
+		// Plural, possessive and case in their fixed order.
+		{"депутат", "депутаттар", "депутаттардың", "депутаттарға", "депутаты"},
+		{"мәселе", "мәселесі", "мәселелер", "мәселені", "мәселелерін", "мәселесінде"},
+		{"ел", "елдің", "елдер", "елдердің", "елімізде", "еліміздің", "елінің"},
+		{"үкімет", "үкіметі", "үкіметтің", "үкіметке", "үкіметін"},
+		{"облыс", "облысы", "облыстың", "облысында", "облыстар"},
+		{"жұмыс", "жұмысы", "жұмыстар", "жұмыстың"},
+		// ғ/қ, б/п between vowels.
+		{"бастық", "бастығы", "бастықтар"},
+		{"кітап", "кітабы", "кітаптар", "кітапты"},
+		// Russian surnames take the т-forms after в.
+		{"Тоқаев", "Тоқаевтың", "Тоқаевқа", "Тоқаевты"},
+		// Verbs: past, present, participle, verbal noun, converb, passive.
+		{"жаса", "жасайды", "жасаған", "жасау", "жасап", "жасалады", "жасалған"},
+		{"бол", "болады", "болды", "болған", "болып"},
+		{"қолда", "қолдайды", "қолдаған", "қолдау", "қолдап"},
+		// Soft sign and double consonants of loanwords.
+		{"модель", "моделі", "моделін"},
+		{"процесс", "процеске", "процесте"},
+		// Latin look-alike capitals and edge punctuation do not matter.
+		{"«Алматы»", "АЛМАТЫДА,", "(Алматыға)"},
+	}
+	for _, g := range groups {
+		sameKey(t, "kk", g...)
+	}
+	differentKeys(t, "kk", [][2]string{
+		{"қала", "қал"},        // city, stay
+		{"ата", "ат"},          // grandfather, horse
+		{"бала", "бал"},        // child, honey
+		{"алма", "ал"},         // apple, take
+		{"Ақтөбе", "ақ"},       // a city, white
+		{"Семей", "сем"},       // a city
+		{"теңіз", "тең"},       // sea, equal
+		{"үкімет", "үкім"},     // government, verdict
+		{"қызмет", "қыз"},      // service, girl
+		{"заң", "за"},          // law
+		{"мектеп", "мекен"},    // school, dwelling
+		{"Алматы", "алма"},     // a city, apple
+		{"жер", "жел"},         // earth, wind
+		{"Қазақстан", "қазақ"}, // the country, the people
+	})
+}
+
+func TestKeyRussian(t *testing.T) {
+	sameKey(t, "ru", "Москва", "Москве", "Москвой", "Москвы", "Москву", "«Москве»,")
+	sameKey(t, "ru", "протест", "протесты", "протестов", "протестами")
+	sameKey(t, "ru", "выборы", "выборов", "выборах")
+	// ё is folded to е before stemming (the Snowball stemmer does not).
+	sameKey(t, "ru", "Ёлка", "елка", "ёлки")
+	sameKey(t, "ru", "всё", "все")
+	differentKeys(t, "ru", [][2]string{{"Москва", "мост"}, {"протест", "протез"}})
+}
+
+func TestKeyEnglish(t *testing.T) {
+	// Porter2 maps protesters to protest on its own (-er lies in R2): no
+	// post-rule is needed.
+	sameKey(t, "en", "protest", "protests", "protesters", "protester", "protesting", "protested", "Protesters,")
+	sameKey(t, "en", "election", "elections")
+	differentKeys(t, "en", [][2]string{{"protest", "protect"}, {"news", "new"}})
+}
+
+func TestKeyNormalization(t *testing.T) {
+	tests := []struct{ lang, word, want string }{
+		{"de", "Straße", "straße"},     // other languages: lowercase only
+		{"de", "„Berlin“", "berlin"},   // punctuation at the edges goes
+		{"kk", "İSTANBUL", "istanbul"}, // Turkish case for Latin Kazakh
+		{"kk", "QAZAQSTAN", "qazaqstan"},
+		{"kk", "ISTANBUL", "ıstanbul"},                 // dotless I → ı
+		{"en", "ISTANBUL", "istanbul"},                 // ordinary case elsewhere
+		{"kk", "Семе\u0438\u0306", Key("kk", "Семей")}, // decomposed й
+		{"ru", "е\u0308лка", Key("ru", "ёлка")},        // decomposed ё
+		{"kk", "—", ""},
+		{"ru", "...", ""},
+		{"kk", "2024", "2024"},
+		{"kk", "iPhone", "iphone"},
+	}
+	for _, tt := range tests {
+		if got := Key(tt.lang, tt.word); got != tt.want {
+			t.Errorf("Key(%q, %q) = %q, want %q", tt.lang, tt.word, got, tt.want)
+		}
+	}
+}
+
+func TestKeys(t *testing.T) {
+	got := Keys("kk", "Алматыда «Қазақстан» — 2024 жылы!")
+	want := []string{Key("kk", "Алматы"), Key("kk", "Қазақстан"), "2024", Key("kk", "жыл")}
+	if !slices.Equal(got, want) {
+		t.Errorf("Keys = %q, want %q", got, want)
+	}
+	// The Kazakh letters are letters: no word is split at ә ғ қ ң ө ұ ү һ і.
+	text := "әңгіме ғылым қаңтар өнер ұлт үй һәм ілім"
+	if got := Keys("xx", text); !slices.Equal(got, strings.Fields(text)) {
+		t.Errorf("Keys(%q) = %q: a Kazakh letter split a word", text, got)
+	}
+	if got := Keys("ru", "Протесты в Москве; protesters в центре."); !slices.Equal(got, []string{
+		Key("ru", "протест"), Key("ru", "в"), Key("ru", "Москва"), Key("en", "protest"), Key("ru", "в"), Key("ru", "центр"),
+	}) {
+		t.Errorf("Keys(ru) = %q", got)
+	}
+	if got := Keys("en", " \t—, "); len(got) != 0 {
+		t.Errorf("Keys of punctuation = %q, want none", got)
+	}
+	// Keys and Key agree word by word.
+	for _, w := range strings.Fields("Елбасы Астанаға келді және депутаттармен кездесті") {
+		if k := Keys("kk", w); len(k) != 1 || k[0] != Key("kk", w) {
+			t.Errorf("Keys(%q) = %q, Key = %q", w, k, Key("kk", w))
+		}
+	}
+}
+
+// BenchmarkKeysKazNERD indexes the KazNERD test sentences (punctuation
+// included in the text, not in the count); words/s is the figure
+// STEMMING.md records.
+func BenchmarkKeysKazNERD(b *testing.B) {
+	var texts []string
+	words := 0
+	for _, s := range kazNERDSentences(b) {
+		texts = append(texts, strings.Join(s, " "))
+		for _, tok := range s {
+			if strings.ContainsFunc(tok, isWordRune) {
+				words++
+			}
+		}
+	}
+	b.ResetTimer()
+	n := 0
+	for b.Loop() {
+		for _, s := range texts {
+			n += len(Keys("kk", s))
+		}
+	}
+	b.ReportMetric(float64(words)*float64(b.N)/b.Elapsed().Seconds(), "words/s")
+	_ = n
+}
+
+func BenchmarkKeyKazakh(b *testing.B) {
+	for b.Loop() {
+		Key("kk", "депутаттарымыздың")
+	}
+}
