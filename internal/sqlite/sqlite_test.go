@@ -70,17 +70,7 @@ func TestNewerSchemaRefused(t *testing.T) {
 // on the same file must reach them.
 func TestContentVersionAcrossProcesses(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "qalam.db")
-	writer, err := sqlite.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer writer.Close()
-	reader, err := sqlite.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer reader.Close()
+	writer, reader := openTwo(t)
 
 	before, err := reader.ContentVersion(ctx)
 	if err != nil {
@@ -212,17 +202,7 @@ func TestConcurrentReadersAndWriter(t *testing.T) {
 // busy_timeout) instead of failing with "database is locked".
 func TestTwoWritersOnOneFile(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "qalam.db")
-	a, err := sqlite.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	b, err := sqlite.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	a, b := openTwo(t)
 	if err := a.PutService(ctx, kk); err != nil {
 		t.Fatal(err)
 	}
@@ -253,4 +233,21 @@ func TestTwoWritersOnOneFile(t *testing.T) {
 	if len(tags) != 50 {
 		t.Errorf("%d tags, want 50", len(tags))
 	}
+}
+
+// openTwo opens two stores on one new file: they stand in for two qalam
+// processes sharing a data dir, each with its own connections.
+func openTwo(t *testing.T) (*sqlite.DB, *sqlite.DB) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "qalam.db")
+	var dbs [2]*sqlite.DB
+	for i := range dbs {
+		db, err := sqlite.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		dbs[i] = db
+	}
+	return dbs[0], dbs[1]
 }
