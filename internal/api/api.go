@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"qalam/internal/media"
 	"qalam/internal/news"
@@ -41,6 +42,7 @@ func New(store news.Store, cache *pagecache.Cache, now func() time.Time, origin 
 	a.mux.HandleFunc("GET /api/v1/sections", a.handle(a.sections, []string{"service"}))
 	a.mux.HandleFunc("GET /api/v1/stories", a.handle(a.stories, []string{"service", "section", "tag", "limit", "cursor"}))
 	a.mux.HandleFunc("GET /api/v1/stories/{id}", a.handle(a.story, nil))
+	a.mux.HandleFunc("GET /api/v1/search", a.handle(a.search, []string{"service", "q", "limit", "cursor"}))
 	a.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeUncached(w, r, http.StatusNotFound, "no such API endpoint")
 	})
@@ -276,16 +278,7 @@ func (a *API) stories(c *call) (any, error) {
 	loc := svc.Location()
 	out := []Story{}
 	for _, s := range pg.Items {
-		st := Story{ID: s.ID, Service: s.Service, URL: c.origin + storyPath(s), Section: sectionJSON(c, s.Section),
-			Headline: s.Headline.Plain(), Deck: s.Deck.Plain(), Dateline: s.Dateline,
-			Published: s.PublishAt.In(loc).Format(time.RFC3339)}
-		if !s.UpdatedAt.IsZero() {
-			st.Updated = s.UpdatedAt.In(loc).Format(time.RFC3339)
-		}
-		if s.Lead != nil && s.LeadAsset != nil {
-			st.Image = imageJSON(c, *s.LeadAsset, *s.Lead)
-		}
-		out = append(out, st)
+		out = append(out, storyJSON(c, s, loc))
 	}
 	resp := map[string]any{"stories": out, "total": pg.Total}
 	if pg.Next != "" {
@@ -296,6 +289,99 @@ func (a *API) stories(c *call) (any, error) {
 		v.Set("cursor", pg.Next)
 		resp["next_cursor"] = pg.Next
 		resp["next"] = c.origin + "/api/v1/stories?" + v.Encode()
+	}
+	return resp, nil
+}
+
+// storyJSON is a story as lists show it.
+func storyJSON(c *call, s news.Summary, loc *time.Location) Story {
+	st := Story{ID: s.ID, Service: s.Service, URL: c.origin + storyPath(s), Section: sectionJSON(c, s.Section),
+		Headline: s.Headline.Plain(), Deck: s.Deck.Plain(), Dateline: s.Dateline,
+		Published: s.PublishAt.In(loc).Format(time.RFC3339)}
+	if !s.UpdatedAt.IsZero() {
+		st.Updated = s.UpdatedAt.In(loc).Format(time.RFC3339)
+	}
+	if s.Lead != nil && s.LeadAsset != nil {
+		st.Image = imageJSON(c, *s.LeadAsset, *s.Lead)
+	}
+	return st
+}
+
+// SearchResult is a story found by a search: the fields of a list, with the
+// words around the match.
+type SearchResult struct {
+	Story
+	Snippet string      `json:"snippet"`
+	Matches []TextRange `json:"matches"`
+	Score   float64     `json:"score"`
+}
+
+// TextRange is a matched word in a snippet: its start and end offsets in
+// Unicode code points.
+type TextRange struct {
+	Start int `json:"start"`
+	End   int `json:"end"`
+}
+
+// maxQuery bounds a search query's length, as on the site.
+const maxQuery = 200
+
+func (a *API) search(c *call) (any, error) {
+	svc, err := a.service(c)
+	if err != nil {
+		return nil, err
+	}
+	text := strings.TrimSpace(c.query.Get("q"))
+	if text == "" {
+		return nil, &apiError{http.StatusBadRequest, "the q parameter is required, e.g. ?q=Алматы"}
+	}
+	if len(text) > maxQuery {
+		return nil, &apiError{http.StatusBadRequest, "q must be at most 200 bytes"}
+	}
+	q := news.SearchQuery{Service: svc.Code, Text: text, Cursor: c.query.Get("cursor"), Limit: 20}
+	if l := c.query.Get("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 || n > 100 {
+			return nil, &apiError{http.StatusBadRequest, "limit must be a whole number from 1 to 100"}
+		}
+		q.Limit = n
+	}
+	pg, err := a.store.Search(c.ctx, q, c.at)
+	if err != nil {
+		if errors.Is(err, news.ErrInvalid) {
+			return nil, &apiError{http.StatusBadRequest, strings.TrimPrefix(err.Error(), "invalid: ")}
+		}
+		return nil, err
+	}
+	loc := svc.Location()
+	out := []SearchResult{}
+	for _, h := range pg.Hits {
+		r := SearchResult{Story: storyJSON(c, h.Summary, loc), Matches: []TextRange{}, Score: h.Score}
+		var b strings.Builder
+		n := 0
+		for _, sp := range h.Snippet {
+			runes := utf8.RuneCountInString(sp.Text)
+			for _, m := range sp.Marks {
+				if m.Type == news.MarkHit {
+					r.Matches = append(r.Matches, TextRange{Start: n, End: n + runes})
+					break
+				}
+			}
+			b.WriteString(sp.Text)
+			n += runes
+		}
+		r.Snippet = b.String()
+		out = append(out, r)
+	}
+	resp := map[string]any{"results": out, "total": pg.Total}
+	if pg.Next != "" {
+		v := url.Values{}
+		for k := range c.query {
+			v.Set(k, c.query.Get(k))
+		}
+		v.Set("cursor", pg.Next)
+		resp["next_cursor"] = pg.Next
+		resp["next"] = c.origin + "/api/v1/search?" + v.Encode()
 	}
 	return resp, nil
 }

@@ -58,6 +58,35 @@ type Page struct {
 	Total int    // stories matching the query at that instant
 }
 
+// SearchQuery is a full-text search of one service's public stories.
+type SearchQuery struct {
+	Service string // required
+	Text    string // the words, all of which must match (at least one word)
+	Limit   int    // 1..100; 0 means 20; more is clamped to 100
+	Cursor  string // opaque, from SearchPage.Next; "" starts at the best hit
+}
+
+// MarkHit marks the words of a search snippet that matched the query. It
+// is produced by Store.Search only and never valid in stored content.
+const MarkHit = "hit"
+
+// SearchHit is one story found by Store.Search.
+type SearchHit struct {
+	Summary Summary
+	// Snippet is plain text from the live revision around the first word
+	// that matched, about 30 words; matched words carry MarkHit, and a cut
+	// at either end is shown by "…".
+	Snippet Inline
+	Score   float64 // relevance, higher is better; comparable within one query only
+}
+
+// SearchPage is one page of search results.
+type SearchPage struct {
+	Hits  []SearchHit
+	Next  string // cursor of the following page; "" on the last
+	Total int    // stories matching at that instant
+}
+
 // NewStory is what CreateStory needs: where the story lives and its first
 // revision's content.
 type NewStory struct {
@@ -145,6 +174,18 @@ type Store interface {
 	// Curated returns the service's curated stories that are public at at,
 	// in the editors' order (the lead first).
 	Curated(ctx context.Context, service string, at time.Time) ([]Summary, error)
+	// Search finds the service's stories public at at whose live revision
+	// (headline, deck, body) holds every word of q.Text, each word compared
+	// by its search key in the service's language (package stem), so
+	// inflected forms match. Hits come best first (a headline match outranks
+	// a body match), then newest. Paging is stable while the content does
+	// not change. A store may bound the work of a very common query: when
+	// more stories match than it ranks (10,000 for SQLite), it ranks the
+	// newest of them and paging ends there, while Total counts them all.
+	// Errors: ErrInvalid for a missing service, text with no words (or more
+	// than 16), a negative limit or a malformed cursor; ErrNotFound for an
+	// unknown service.
+	Search(ctx context.Context, q SearchQuery, at time.Time) (SearchPage, error)
 
 	// ContentVersion increases with every change that can alter a public page.
 	ContentVersion(ctx context.Context) (int64, error)

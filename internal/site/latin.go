@@ -157,6 +157,19 @@ func (l latinStore) ListPublished(ctx context.Context, q news.ListQuery, at time
 	return pg, err
 }
 
+// Search reads the stored (Cyrillic) index and shows what it finds in Latin.
+func (l latinStore) Search(ctx context.Context, q news.SearchQuery, at time.Time) (news.SearchPage, error) {
+	pg, err := l.Store.Search(ctx, q, at)
+	pg.Hits = each(pg.Hits, func(h news.SearchHit) news.SearchHit {
+		if h.Summary.Service == l.code {
+			h.Snippet = translit.LatinInline(h.Snippet)
+		}
+		h.Summary = l.summary(h.Summary)
+		return h
+	})
+	return pg, err
+}
+
 func (l latinStore) Curated(ctx context.Context, service string, at time.Time) ([]news.Summary, error) {
 	list, err := l.Store.Curated(ctx, service, at)
 	return each(list, l.summary), err

@@ -184,6 +184,42 @@ func (s *Site) authorPage(rq *request, svc news.Service, slug string) (*pagecach
 // maxQuery bounds a search query's length.
 const maxQuery = 200
 
+// SearchPage is the search form's results.
+type SearchPage struct {
+	*Layout
+	Heading string
+	Items   []SearchResult
+	Total   int
+	Next    string
+	Paged   bool
+	First   string // the first page of the results, escaped
+	Empty   string
+	Note    string // a line under the results
+}
+
+// SearchResult is one story found, with the words around what matched.
+type SearchResult struct {
+	Teaser
+	Snippet template.HTML // matched words in <mark>
+}
+
+// snippetHTML renders a search snippet: text escaped, matched words marked.
+func snippetHTML(in news.Inline) template.HTML {
+	var b strings.Builder
+	for _, sp := range in {
+		hit := false
+		for _, m := range sp.Marks {
+			hit = hit || m.Type == news.MarkHit
+		}
+		if hit {
+			b.WriteString("<mark>" + html.EscapeString(sp.Text) + "</mark>")
+		} else {
+			b.WriteString(html.EscapeString(sp.Text))
+		}
+	}
+	return template.HTML(b.String())
+}
+
 func (s *Site) search(rq *request, svc news.Service) (*pagecache.Entry, error) {
 	q := strings.TrimSpace(rq.query.Get("q"))
 	if len(q) > maxQuery {
@@ -192,11 +228,25 @@ func (s *Site) search(rq *request, svc news.Service) (*pagecache.Entry, error) {
 	cat := rq.catalog(svc)
 	// Search reads the stored (Cyrillic) text: in the Latin view a query
 	// typed in Cyrillic finds stories, shown in Latin, and one typed in Latin
-	// finds nothing yet. Searching across scripts comes with the search
-	// index of issue 4; until then the Latin view says so under the results.
+	// finds nothing yet, which the Latin view says under the results.
 	var note string
 	if rq.latin {
 		note = cat.T("search.script")
+	}
+	cursor := rq.query.Get("cursor")
+	var pg news.SearchPage
+	var err error
+	if q != "" {
+		pg, err = rq.store.Search(rq.ctx, news.SearchQuery{Service: svc.Code, Text: q, Limit: listPageSize, Cursor: cursor}, rq.at)
+		switch {
+		case errors.Is(err, news.ErrInvalid) && cursor == "":
+			// Only punctuation or too many words: no results, not an error.
+			pg, err = news.SearchPage{}, nil
+		case errors.Is(err, news.ErrInvalid):
+			return nil, &httpError{status: http.StatusBadRequest, svc: &svc, err: err}
+		case err != nil:
+			return nil, err
+		}
 	}
 	if q == "" {
 		l, err := s.layout(rq, svc, cat.T("search.label"))
@@ -204,7 +254,7 @@ func (s *Site) search(rq *request, svc news.Service) (*pagecache.Entry, error) {
 			return nil, err
 		}
 		l.Robots = "noindex"
-		return s.page("search", http.StatusOK, l, &ListPage{Layout: l, Heading: cat.T("search.label"), Empty: cat.T("search.hint"), Note: note})
+		return s.page("search", http.StatusOK, l, &SearchPage{Layout: l, Heading: cat.T("search.label"), Empty: cat.T("search.hint"), Note: note})
 	}
 	base := rq.base + "/search"
 	heading := cat.T("search.title", rq.text(q))
@@ -214,17 +264,16 @@ func (s *Site) search(rq *request, svc news.Service) (*pagecache.Entry, error) {
 	}
 	l.Robots = "noindex"
 	l.Query = q
-	pg, err := rq.store.ListPublished(rq.ctx, news.ListQuery{Service: svc.Code, Text: q, Limit: listPageSize, Cursor: rq.query.Get("cursor")}, rq.at)
-	if err != nil {
-		if errors.Is(err, news.ErrInvalid) {
-			return nil, &httpError{status: http.StatusBadRequest, svc: &svc, err: err}
-		}
-		return nil, err
+	p := &SearchPage{Layout: l, Heading: heading, Total: pg.Total, Empty: cat.T("search.empty"), Note: note,
+		Paged: cursor != "", First: base + "?q=" + urlQueryEscape(q)}
+	for _, h := range pg.Hits {
+		p.Items = append(p.Items, SearchResult{Teaser: l.teasers([]news.Summary{h.Summary})[0], Snippet: snippetHTML(h.Snippet)})
 	}
-	p := &ListPage{Layout: l, Heading: heading, Items: l.teasers(pg.Items), Total: pg.Total, Empty: cat.T("search.empty"), Note: note,
-		Paged: rq.query.Get("cursor") != "", First: base + "?q=" + urlQueryEscape(q)}
 	if pg.Next != "" {
 		p.Next = base + "?q=" + urlQueryEscape(q) + "&cursor=" + pg.Next
+	}
+	if cursor != "" && len(pg.Hits) == 0 {
+		return nil, &httpError{status: http.StatusNotFound, svc: &svc}
 	}
 	return s.page("search", http.StatusOK, l, p)
 }

@@ -105,6 +105,10 @@ func Open(path string) (*DB, error) {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
 	db.r = r
+	if err := db.backfillSearch(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("sqlite: %s: search index: %w", path, err)
+	}
 	return db, nil
 }
 

@@ -207,7 +207,10 @@ func (db *DB) GoLive(ctx context.Context, storyID, rev string, now time.Time) (b
 		}
 		n, err := res.RowsAffected()
 		done = n == 1
-		return dbErr(err, "story")
+		if err != nil || !done {
+			return dbErr(err, "story")
+		}
+		return syncSearch(ctx, tx, storyID)
 	})
 	return done, err
 }

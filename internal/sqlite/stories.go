@@ -435,6 +435,9 @@ func (db *DB) Publish(ctx context.Context, storyID, rev string, at time.Time) er
 		if err != nil {
 			return dbErr(err, "story")
 		}
+		if err := indexStory(ctx, tx, storyID, rev); err != nil {
+			return err
+		}
 		return bump(ctx, tx)
 	})
 }
@@ -460,6 +463,9 @@ func (db *DB) Schedule(ctx context.Context, storyID, rev string, at time.Time) e
 		if _, err := tx.ExecContext(ctx, `UPDATE stories SET live_rev = ?, pub = 'scheduled', publish_at = ? WHERE id = ?`,
 			rev, at.UnixMicro(), storyID); err != nil {
 			return dbErr(err, "story")
+		}
+		if err := indexStory(ctx, tx, storyID, rev); err != nil {
+			return err
 		}
 		// The job that records going live commits with the schedule, so a
 		// restart can never lose it; a new schedule replaces the old one's.
@@ -501,6 +507,9 @@ func (db *DB) Unpublish(ctx context.Context, storyID string, at time.Time) error
 		if _, err := tx.ExecContext(ctx, `UPDATE stories SET pub = 'unpublished', first_public = ?, modified = ? WHERE id = ?`,
 			first, now, storyID); err != nil {
 			return dbErr(err, "story")
+		}
+		if err := syncSearch(ctx, tx, storyID); err != nil {
+			return err
 		}
 		return bump(ctx, tx)
 	})
