@@ -18,7 +18,7 @@ var services = []string{"kk", "ru", "en", "fa"}
 // sitePage is one reader page the tests load.
 type sitePage struct {
 	Service string
-	Kind    string // home, section, tag, author, story, story-corrections, search, search-empty, not-found
+	Kind    string // home, section, tag, author, story, story-corrections, search, search-empty, not-found, lite-home, lite-section, lite-story
 	Path    string // path and query on the server
 	Status  int    // the HTTP status it must answer with
 }
@@ -144,6 +144,16 @@ func discoverPages(t *testing.T, e *servertest.Env) []sitePage {
 		switch p.Kind {
 		case "home", "section", "story", "search":
 			pages = append(pages, sitePage{Service: "kk-latn", Kind: p.Kind, Path: latinPath(t, e, p.Path), Status: 200})
+		}
+	}
+	// Lite pages (/lite/...): home, section and story of a left-to-right and
+	// a right-to-left service.
+	for _, svc := range []string{"kk", "fa"} {
+		for _, p := range pagesOf(pages, svc) {
+			switch p.Kind {
+			case "home", "section", "story":
+				pages = append(pages, sitePage{Service: svc, Kind: "lite-" + p.Kind, Path: "/lite" + p.Path, Status: 200})
+			}
 		}
 	}
 	return pages

@@ -65,6 +65,11 @@ var enCatalog = &Catalog{
 		"footer.rights": "All rights reserved.",
 		"footer.about":  "About us",
 
+		"lite.link":         "Lite version",
+		"lite.full":         "Full version",
+		"lite.photo":        "Photo: %s (%d KB)",
+		"lite.photo_nosize": "Photo: %s",
+
 		"error.400.title": "Bad request",
 		"error.400.body":  "The address has a part we could not read. Check the link and try again.",
 		"error.404.title": "Page not found",

@@ -69,6 +69,11 @@ var faCatalog = &Catalog{
 		"footer.rights": "تمامی حقوق محفوظ است.",
 		"footer.about":  "دربارهٔ ما",
 
+		"lite.link":         "نسخهٔ سبک",
+		"lite.full":         "نسخهٔ کامل",
+		"lite.photo":        "عکس: %s (%d کیلوبایت)",
+		"lite.photo_nosize": "عکس: %s",
+
 		"error.400.title": "درخواست نامعتبر",
 		"error.400.body":  "بخشی از این نشانی را نتوانستیم بخوانیم. پیوند را بررسی کنید و دوباره تلاش کنید.",
 		"error.404.title": "صفحه پیدا نشد",

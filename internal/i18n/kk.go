@@ -66,6 +66,11 @@ var kkCatalog = &Catalog{
 		"footer.rights": "Барлық құқықтар қорғалған.",
 		"footer.about":  "Біз туралы",
 
+		"lite.link":         "Жеңіл нұсқа",
+		"lite.full":         "Толық нұсқа",
+		"lite.photo":        "Фото: %s (%d КБ)",
+		"lite.photo_nosize": "Фото: %s",
+
 		"error.400.title": "Сұраныс қате",
 		"error.400.body":  "Мекенжайдың бір бөлігін оқи алмадық. Сілтемені тексеріп, қайталап көріңіз.",
 		"error.404.title": "Бет табылмады",

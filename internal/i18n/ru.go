@@ -65,6 +65,11 @@ var ruCatalog = &Catalog{
 		"footer.rights": "Все права защищены.",
 		"footer.about":  "О нас",
 
+		"lite.link":         "Облегчённая версия",
+		"lite.full":         "Полная версия",
+		"lite.photo":        "Фото: %s (%d КБ)",
+		"lite.photo_nosize": "Фото: %s",
+
 		"error.400.title": "Неверный запрос",
 		"error.400.body":  "Часть адреса нам не удалось прочитать. Проверьте ссылку и попробуйте ещё раз.",
 		"error.404.title": "Страница не найдена",

@@ -7,6 +7,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -62,15 +63,16 @@ func New(opts config.Options, store news.Store, lib *media.Library, log *slog.Lo
 		origins = append(origins, o.String())
 	}
 	hosts := httpkit.NewHosts(opts.Hosts, opts.TrustedProxies)
-	s.Site, err = site.New(site.Config{Store: store, Static: static, Cache: s.cache, Now: now, Log: log, Origins: origins, Origin: hosts.Origin})
+	mediaHandler := lib.Handler(func(ctx context.Context, id string) (news.Asset, error) {
+		return store.PublicAsset(ctx, id, news.Time(s.now()))
+	})
+	s.Site, err = site.New(site.Config{Store: store, Static: static, Cache: s.cache, Now: now, Log: log, Origins: origins, Origin: hosts.Origin,
+		MediaSize: func(ctx context.Context, u string) int64 { return headSize(ctx, mediaHandler, u) }})
 	if err != nil {
 		return nil, err
 	}
 	s.API = api.New(store, s.cache, now, hosts.Origin)
 	s.origin = hosts.Origin
-	mediaHandler := lib.Handler(func(ctx context.Context, id string) (news.Asset, error) {
-		return store.PublicAsset(ctx, id, news.Time(s.now()))
-	})
 	s.Feed = feed.New(feed.Config{Store: store, Cache: s.cache, Now: now, Log: log, Origin: hosts.Origin, Media: mediaHandler})
 
 	mux := http.NewServeMux()
@@ -82,8 +84,9 @@ func New(opts config.Options, store news.Store, lib *media.Library, log *slog.Lo
 	for _, p := range []string{"/feeds/", "/sitemaps/", "/sitemap.xml"} {
 		mux.Handle(p, s.whenReady(s.Feed))
 	}
-	// Prefixes that later surfaces own; until they exist they are plain 404s
-	// and can never be taken by a service code.
+	// Prefixes that can never be taken by a service code: the site serves
+	// the lite pages under /lite/ (site/lite.go); /admin is a later
+	// surface's, a plain 404 until it exists.
 	for _, p := range []string{"/admin", "/lite/"} {
 		mux.Handle(p, s.whenReady(s.Site))
 	}
@@ -98,6 +101,36 @@ func New(opts config.Options, store news.Store, lib *media.Library, log *slog.Lo
 	s.handler = httpkit.Recover(log, h)
 	return s, nil
 }
+
+// headSize asks a handler for a path with HEAD and returns the
+// Content-Length it answers 200 with, or 0. Lite pages print media sizes
+// this way, through the same checks that serve the file.
+func headSize(ctx context.Context, h http.Handler, path string) int64 {
+	r, err := http.NewRequestWithContext(ctx, http.MethodHead, path, nil)
+	if err != nil {
+		return 0
+	}
+	w := &headWriter{header: http.Header{}, status: http.StatusOK}
+	h.ServeHTTP(w, r)
+	if w.status != http.StatusOK {
+		return 0
+	}
+	n, err := strconv.ParseInt(w.header.Get("Content-Length"), 10, 64)
+	if err != nil {
+		return 0
+	}
+	return n
+}
+
+// headWriter records a response's status and headers, dropping its body.
+type headWriter struct {
+	header http.Header
+	status int
+}
+
+func (w *headWriter) Header() http.Header         { return w.header }
+func (w *headWriter) Write(b []byte) (int, error) { return len(b), nil }
+func (w *headWriter) WriteHeader(code int)        { w.status = code }
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 

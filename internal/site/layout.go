@@ -44,6 +44,8 @@ type Layout struct {
 	CurrentSection string
 	Origin         string
 	FeedBase       string // the feeds of a section, tag or author page: "/feeds/kk/tag/almaty/"
+	Lite           string // a full page's lite version, escaped; "" when it has none
+	Full           string // a lite page's full version, escaped
 	loc            *time.Location
 	at             time.Time
 	// scriptAlts are the absolute URLs of a Kazakh page in both scripts,
@@ -207,6 +209,18 @@ func parseTemplates(static *assets.Static) (map[string]*template.Template, error
 		}
 		pages[name] = t
 	}
+	// Lite pages have a base of their own (lite.html).
+	lite, err := template.New("lite.html").Funcs(funcs).ParseFS(assets.Templates, "templates/lite.html")
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range []string{"lite-home", "lite-list", "lite-story", "lite-error"} {
+		t, err := template.Must(lite.Clone()).ParseFS(assets.Templates, "templates/"+name+".html")
+		if err != nil {
+			return nil, fmt.Errorf("template %s: %w", name, err)
+		}
+		pages[name] = t
+	}
 	return pages, nil
 }
 
@@ -244,8 +258,12 @@ func (s *Site) layout(rq *request, svc news.Service, title string) (*Layout, err
 		l.ServiceLinks = append(l.ServiceLinks, link)
 	}
 	if hasLatin(svc) {
-		cyrl, latn := scriptPaths(svc.Code, rq.path)
-		cyrl, latn = escapePath(cyrl), escapePath(latn)
+		path, prefix := rq.path, ""
+		if rq.lite {
+			path, prefix = fullPath(path), litePrefix
+		}
+		cyrl, latn := scriptPaths(svc.Code, path)
+		cyrl, latn = escapePath(prefix+cyrl), escapePath(prefix+latn)
 		if q := rq.query.Encode(); q != "" {
 			cyrl, latn = cyrl+"?"+q, latn+"?"+q
 		}

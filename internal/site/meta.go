@@ -81,15 +81,20 @@ func (s *Site) errorEntry(rq *request, err error) (*pagecache.Entry, error) {
 	case errors.Is(err, news.ErrInvalid):
 		status = http.StatusBadRequest
 	}
+	segs := splitPath(rq.path)
+	lite := len(segs) > 0 && segs[0] == liteSeg
+	if lite {
+		segs = segs[1:]
+	}
 	if svc == nil {
-		if segs := splitPath(rq.path); len(segs) > 0 {
+		if len(segs) > 0 {
 			if sv, err := s.service(rq, segs[0]); sv.Code != "" && (err == nil || errors.As(err, &he)) {
 				svc = &sv
 			}
 		}
 	}
 	if svc == nil {
-		rq.base, rq.latin, rq.store = "", false, s.store
+		rq.base, rq.latin, rq.lite, rq.store = "", false, false, s.store
 		sv, derr := s.defaultService(rq.ctx)
 		if errors.Is(derr, news.ErrNotFound) {
 			// A newsroom with no services yet has no language to speak.
@@ -103,6 +108,9 @@ func (s *Site) errorEntry(rq *request, err error) (*pagecache.Entry, error) {
 		}
 		svc = &sv
 		rq.base = "/" + sv.Code
+	}
+	if lite {
+		rq.liteView()
 	}
 	cat := rq.catalog(*svc)
 	title := cat.T("error.500.title")
@@ -122,10 +130,16 @@ func (s *Site) errorEntry(rq *request, err error) (*pagecache.Entry, error) {
 		return nil, lerr
 	}
 	l.Robots = "noindex"
+	prefix, name := "", "error"
+	if rq.lite {
+		prefix, name = litePrefix, "lite-error"
+		l.Full = escapePath(fullPath(l.Home()))
+		l.toLite()
+	}
 	if l.Scripts != nil {
 		// The path failed in both scripts: switch to the homes rather than
 		// echo whatever the request named.
-		l.setScripts("/"+svc.Code+"/", "/"+svc.Code+latnSuffix+"/")
+		l.setScripts(prefix+"/"+svc.Code+"/", prefix+"/"+svc.Code+latnSuffix+"/")
 	}
-	return s.page("error", status, l, &ErrorPage{Layout: l, Heading: title, Message: msg})
+	return s.page(name, status, l, &ErrorPage{Layout: l, Heading: title, Message: msg})
 }

@@ -54,6 +54,16 @@ func (s *Site) home(rq *request, svc news.Service) (*pagecache.Entry, error) {
 	l.Description = svc.Tagline
 	l.Canonical = rq.origin + l.Home()
 	l.OG = &OpenGraph{Type: "website", Title: svc.Name, Description: svc.Tagline, Locale: ogLocale(svc.Lang)}
+	l.setLite(rq, l.Home())
+	p, err := s.homeStories(rq, svc, l)
+	if err != nil {
+		return nil, err
+	}
+	return s.page("home", http.StatusOK, l, p)
+}
+
+// homeStories picks the stories of a service's front page, full or lite.
+func (s *Site) homeStories(rq *request, svc news.Service, l *Layout) (*HomePage, error) {
 	p := &HomePage{Layout: l}
 
 	curated, err := rq.store.Curated(rq.ctx, svc.Code, rq.at)
@@ -95,7 +105,7 @@ func (s *Site) home(rq *request, svc news.Service) (*pagecache.Entry, error) {
 			p.Blocks = append(p.Blocks, SectionBlock{Section: sec, Stories: l.teasers(st)})
 		}
 	}
-	return s.page("home", http.StatusOK, l, p)
+	return p, nil
 }
 
 // ListPage is a section, tag or author page, or search results.
@@ -155,6 +165,7 @@ func (s *Site) sectionPage(rq *request, svc news.Service, slug string) (*pagecac
 	return s.list(rq, svc, rq.base+"/"+sec.Slug+"/", sec.Name, news.ListQuery{SectionID: sec.ID},
 		func(l *Layout) {
 			l.CurrentSection = sec.ID
+			l.setLite(rq, rq.base+"/"+sec.Slug+"/")
 			l.FeedBase = escapePath("/feeds/" + svc.Code + "/section/" + sec.Slug + "/")
 		})
 }
@@ -293,27 +304,38 @@ func storyID(seg string) (id string, ok bool) {
 	return id, news.ValidID(id)
 }
 
-func (s *Site) storyPage(rq *request, svc news.Service, sectionSlug, last string) (*pagecache.Entry, error) {
+// publishedStory finds the story a last path segment "{slug}-{id}" names
+// among a service's public stories: 410 for one taken down, 404 for one
+// that is not (or not yet) public or belongs to another service.
+func (s *Site) publishedStory(rq *request, svc news.Service, last string) (news.Published, error) {
 	id, ok := storyID(last)
 	if !ok {
-		return nil, &httpError{status: http.StatusNotFound, svc: &svc}
+		return news.Published{}, &httpError{status: http.StatusNotFound, svc: &svc}
 	}
 	p, err := rq.store.PublishedStory(rq.ctx, id, rq.at)
 	if isNotFound(err) {
 		gone, gerr := rq.store.StoryGone(rq.ctx, id, rq.at)
 		if gerr != nil {
-			return nil, gerr
+			return p, gerr
 		}
 		if gone {
-			return nil, &httpError{status: http.StatusGone, svc: &svc}
+			return p, &httpError{status: http.StatusGone, svc: &svc}
 		}
-		return nil, notFound(err, svc)
+		return p, notFound(err, svc)
 	}
 	if err != nil {
-		return nil, err
+		return p, err
 	}
 	if p.Story.Service != svc.Code {
-		return nil, &httpError{status: http.StatusNotFound, svc: &svc}
+		return p, &httpError{status: http.StatusNotFound, svc: &svc}
+	}
+	return p, nil
+}
+
+func (s *Site) storyPage(rq *request, svc news.Service, sectionSlug, last string) (*pagecache.Entry, error) {
+	p, err := s.publishedStory(rq, svc, last)
+	if err != nil {
+		return nil, err
 	}
 	sum := summaryOf(p)
 	canonPath := storyPath(rq.base, sum)
@@ -328,6 +350,7 @@ func (s *Site) storyPage(rq *request, svc news.Service, sectionSlug, last string
 		return nil, err
 	}
 	l.CurrentSection = p.Section.ID
+	l.setLite(rq, canonPath)
 	l.Description = c.Deck.Plain()
 	l.Canonical = rq.origin + escapePath(canonPath)
 	if hasLatin(svc) {

@@ -37,6 +37,9 @@ type Site struct {
 	origins []string
 	origin  func(*http.Request) string
 	renders atomic.Int64
+	// mediaSize tells the byte size of a media variant URL, for the size
+	// lite pages print on an image's link; 0 when unknown.
+	mediaSize func(ctx context.Context, url string) int64
 }
 
 // Config is what a Site is built from.
@@ -51,11 +54,14 @@ type Config struct {
 	Origins []string
 	// Origin tells the origin a request came in on (httpkit.Hosts.Origin).
 	Origin func(*http.Request) string
+	// MediaSize tells the byte size of the media file at a /media/ URL
+	// (0 when unknown); lite pages print it on image links.
+	MediaSize func(ctx context.Context, url string) int64
 }
 
 // New parses the templates and returns the site.
 func New(c Config) (*Site, error) {
-	s := &Site{store: c.Store, static: c.Static, cache: c.Cache, now: c.Now, log: c.Log, origins: c.Origins, origin: c.Origin}
+	s := &Site{store: c.Store, static: c.Static, cache: c.Cache, now: c.Now, log: c.Log, origins: c.Origins, origin: c.Origin, mediaSize: c.MediaSize}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -120,6 +126,13 @@ func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // path's shape; all others are dropped from the cache key and ignored.
 func usedParams(path string) []string {
 	segs := splitPath(path)
+	if len(segs) > 0 && segs[0] == liteSeg {
+		// Lite pages read only a section's cursor: /lite/kk/{section}/.
+		if len(segs) == 3 && strings.HasSuffix(path, "/") {
+			return []string{"cursor"}
+		}
+		return nil
+	}
 	switch {
 	case len(segs) == 2 && segs[1] == "search":
 		return []string{"q", "cursor"}
@@ -194,6 +207,7 @@ type request struct {
 	store news.Store // what pages read through: the Store, or its Latin view
 	base  string     // the service's path prefix in this view: "/kk", "/kk-latn"
 	latin bool       // the Latin view of a Kazakh service
+	lite  bool       // a lite page: base starts with /lite (lite.go)
 }
 
 func (s *Site) request(ctx context.Context, origin, path string, q url.Values) *request {
@@ -244,6 +258,9 @@ func (s *Site) route(rq *request) (*pagecache.Entry, error) {
 	segs := splitPath(rq.path)
 	if len(segs) == 0 {
 		return s.rootRedirect(rq)
+	}
+	if segs[0] == liteSeg {
+		return s.liteRoute(rq, segs[1:])
 	}
 	svc, err := s.service(rq, segs[0])
 	if err != nil {
