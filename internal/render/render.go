@@ -42,6 +42,9 @@ func writeInline(b *strings.Builder, in news.Inline) {
 			case news.MarkStrong:
 				b.WriteString("<strong>")
 				closers = append(closers, "</strong>")
+			case news.MarkHit:
+				b.WriteString("<mark>")
+				closers = append(closers, "</mark>")
 			case news.MarkNoTranslit:
 				b.WriteString(`<span translate="no">`)
 				closers = append(closers, "</span>")

@@ -15,11 +15,13 @@ func TestInlineEscapesAndMarks(t *testing.T) {
 		{Text: "link", Marks: []news.Mark{{Type: news.MarkLink, Href: "https://example.org/a?b=1&c=\"2\""}}},
 		{Text: "bad", Marks: []news.Mark{{Type: news.MarkLink, Href: "javascript:alert(1)"}}},
 		{Text: "Qalam", Marks: []news.Mark{{Type: news.MarkNoTranslit}}},
+		{Text: "Алматыда", Marks: []news.Mark{{Type: news.MarkHit}}},
 	}
 	got := string(Inline(in))
 	for _, want := range []string{
 		"&lt;script&gt;alert(1)&lt;/script&gt; &amp; ",
 		"<em><strong>бағыт</strong></em>",
+		"<mark>Алматыда</mark>",
 		`<a href="https://example.org/a?b=1&amp;c=&#34;2&#34;" rel="noopener noreferrer">link</a>`,
 		`<span translate="no">Qalam</span>`,
 	} {

@@ -214,23 +214,6 @@ type SearchResult struct {
 	Snippet template.HTML // matched words in <mark>
 }
 
-// snippetHTML renders a search snippet: text escaped, matched words marked.
-func snippetHTML(in news.Inline) template.HTML {
-	var b strings.Builder
-	for _, sp := range in {
-		hit := false
-		for _, m := range sp.Marks {
-			hit = hit || m.Type == news.MarkHit
-		}
-		if hit {
-			b.WriteString("<mark>" + html.EscapeString(sp.Text) + "</mark>")
-		} else {
-			b.WriteString(html.EscapeString(sp.Text))
-		}
-	}
-	return template.HTML(b.String())
-}
-
 func (s *Site) search(rq *request, svc news.Service) (*pagecache.Entry, error) {
 	q := strings.TrimSpace(rq.query.Get("q"))
 	if len(q) > maxQuery {
@@ -278,7 +261,7 @@ func (s *Site) search(rq *request, svc news.Service) (*pagecache.Entry, error) {
 	p := &SearchPage{Layout: l, Heading: heading, Total: pg.Total, Empty: cat.T("search.empty"), Note: note,
 		Paged: cursor != "", First: base + "?q=" + urlQueryEscape(q)}
 	for _, h := range pg.Hits {
-		p.Items = append(p.Items, SearchResult{Teaser: l.teasers([]news.Summary{h.Summary})[0], Snippet: snippetHTML(h.Snippet)})
+		p.Items = append(p.Items, SearchResult{Teaser: l.teasers([]news.Summary{h.Summary})[0], Snippet: render.Inline(h.Snippet)})
 	}
 	if pg.Next != "" {
 		p.Next = base + "?q=" + urlQueryEscape(q) + "&cursor=" + pg.Next
