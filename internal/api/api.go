@@ -19,6 +19,7 @@ import (
 	"qalam/internal/news"
 	"qalam/internal/pagecache"
 	"qalam/internal/render"
+	"qalam/internal/scriptview"
 )
 
 // API serves /api/v1/.
@@ -39,10 +40,10 @@ func New(store news.Store, cache *pagecache.Cache, now func() time.Time, origin 
 	}
 	a := &API{store: store, cache: cache, now: now, origin: origin, mux: http.NewServeMux()}
 	a.mux.HandleFunc("GET /api/v1/services", a.handle(a.services, nil))
-	a.mux.HandleFunc("GET /api/v1/sections", a.handle(a.sections, []string{"service"}))
-	a.mux.HandleFunc("GET /api/v1/stories", a.handle(a.stories, []string{"service", "section", "tag", "limit", "cursor"}))
-	a.mux.HandleFunc("GET /api/v1/stories/{id}", a.handle(a.story, nil))
-	a.mux.HandleFunc("GET /api/v1/search", a.handle(a.search, []string{"service", "q", "limit", "cursor"}))
+	a.mux.HandleFunc("GET /api/v1/sections", a.handle(a.sections, []string{"service", "script"}))
+	a.mux.HandleFunc("GET /api/v1/stories", a.handle(a.stories, []string{"service", "section", "tag", "limit", "cursor", "script"}))
+	a.mux.HandleFunc("GET /api/v1/stories/{id}", a.handle(a.story, []string{"script"}))
+	a.mux.HandleFunc("GET /api/v1/search", a.handle(a.search, []string{"service", "q", "limit", "cursor", "script"}))
 	a.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeUncached(w, r, http.StatusNotFound, "no such API endpoint")
 	})
@@ -68,6 +69,47 @@ type call struct {
 	query  url.Values
 	at     time.Time
 	r      *http.Request
+	// Set by view: what the endpoint reads through (the Store, or a Kazakh
+	// service's Latin view) and the site path prefix its URLs use.
+	store news.Store
+	base  string // "/kk", "/kk-latn"
+	latin bool
+}
+
+// view reads the script parameter for a service's answer: none is the
+// service as stored, "latn" the Latin view of a Kazakh service (text in
+// the 2021 Latin alphabet, URLs into /kk-latn/), anything else a 400.
+func (a *API) view(c *call, svc news.Service) error {
+	c.store, c.base, c.latin = a.store, "/"+svc.Code, false
+	switch v := c.query.Get("script"); {
+	case v == "":
+		return nil
+	case v != "latn":
+		return &apiError{http.StatusBadRequest, "script must be latn (the Kazakh Latin view) or left out"}
+	case !scriptview.HasLatin(svc):
+		return &apiError{http.StatusBadRequest, "script=latn is only for a Kazakh service: service " + strconv.Quote(svc.Code) + " has no Latin view"}
+	}
+	c.store, c.base, c.latin = scriptview.Latin(a.store, svc.Code), "/"+svc.Code+scriptview.Suffix, true
+	return nil
+}
+
+// mark says a list's language and script at its top level; only the
+// Latin view does (kk-Latn, latn).
+func (c *call) mark(resp map[string]any) map[string]any {
+	if c.latin {
+		resp["lang"], resp["script"] = scriptview.LatinLang, "latn"
+	}
+	return resp
+}
+
+// path is a site path of the call's service in its view: "/kk/tag/sot/"
+// becomes "/kk-latn/tag/sot/" in Latin, escaped.
+func (c *call) path(service, rest string) string {
+	base := "/" + service
+	if c.latin && base+scriptview.Suffix == c.base {
+		base = c.base
+	}
+	return escapePath(base + rest)
 }
 
 // handle wraps an endpoint: it validates the query, builds the cache key
@@ -170,6 +212,8 @@ type Section struct {
 	URL     string `json:"url"`
 }
 
+// service reads the service parameter and sets the call's view from the
+// script parameter.
 func (a *API) service(c *call) (news.Service, error) {
 	code := c.query.Get("service")
 	if code == "" {
@@ -179,7 +223,16 @@ func (a *API) service(c *call) (news.Service, error) {
 	if errors.Is(err, news.ErrNotFound) {
 		return svc, &apiError{http.StatusNotFound, "no service " + strconv.Quote(code)}
 	}
-	return svc, err
+	if err != nil {
+		return svc, err
+	}
+	if err := a.view(c, svc); err != nil {
+		return svc, err
+	}
+	if c.latin {
+		svc = scriptview.LatinService(svc)
+	}
+	return svc, nil
 }
 
 func (a *API) sections(c *call) (any, error) {
@@ -187,7 +240,7 @@ func (a *API) sections(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	secs, err := a.store.Sections(c.ctx, svc.Code)
+	secs, err := c.store.Sections(c.ctx, svc.Code)
 	if err != nil {
 		return nil, err
 	}
@@ -195,11 +248,11 @@ func (a *API) sections(c *call) (any, error) {
 	for _, s := range secs {
 		out = append(out, sectionJSON(c, s))
 	}
-	return map[string]any{"sections": out}, nil
+	return c.mark(map[string]any{"sections": out}), nil
 }
 
 func sectionJSON(c *call, s news.Section) Section {
-	return Section{ID: s.ID, Service: s.Service, Slug: s.Slug, Name: s.Name, URL: c.origin + escapePath("/"+s.Service+"/"+s.Slug+"/")}
+	return Section{ID: s.ID, Service: s.Service, Slug: s.Slug, Name: s.Name, URL: c.origin + c.path(s.Service, "/"+s.Slug+"/")}
 }
 
 // Story is a story in a list.
@@ -213,6 +266,8 @@ type Story struct {
 	Dateline  string   `json:"dateline,omitempty"`
 	Published string   `json:"published"`
 	Updated   string   `json:"updated,omitempty"`
+	Lang      string   `json:"lang,omitempty"`   // with script=latn: kk-Latn
+	Script    string   `json:"script,omitempty"` // with script=latn: latn
 	Image     *Image   `json:"image,omitempty"`
 	Authors   []Author `json:"authors,omitempty"`
 }
@@ -255,20 +310,20 @@ func (a *API) stories(c *call) (any, error) {
 		q.Limit = n
 	}
 	if s := c.query.Get("section"); s != "" {
-		sec, err := a.store.SectionBySlug(c.ctx, svc.Code, s)
+		sec, err := c.store.SectionBySlug(c.ctx, svc.Code, s)
 		if err != nil {
 			return nil, notFound(err, "no section "+strconv.Quote(s))
 		}
 		q.SectionID = sec.ID
 	}
 	if t := c.query.Get("tag"); t != "" {
-		tag, err := a.store.TagBySlug(c.ctx, svc.Code, t)
+		tag, err := c.store.TagBySlug(c.ctx, svc.Code, t)
 		if err != nil {
 			return nil, notFound(err, "no tag "+strconv.Quote(t))
 		}
 		q.TagID = tag.ID
 	}
-	pg, err := a.store.ListPublished(c.ctx, q, c.at)
+	pg, err := c.store.ListPublished(c.ctx, q, c.at)
 	if err != nil {
 		if errors.Is(err, news.ErrInvalid) {
 			return nil, &apiError{http.StatusBadRequest, "malformed cursor"}
@@ -280,7 +335,7 @@ func (a *API) stories(c *call) (any, error) {
 	for _, s := range pg.Items {
 		out = append(out, storyJSON(c, s, loc))
 	}
-	resp := map[string]any{"stories": out, "total": pg.Total}
+	resp := c.mark(map[string]any{"stories": out, "total": pg.Total})
 	if pg.Next != "" {
 		v := url.Values{}
 		for k := range c.query {
@@ -295,11 +350,14 @@ func (a *API) stories(c *call) (any, error) {
 
 // storyJSON is a story as lists show it.
 func storyJSON(c *call, s news.Summary, loc *time.Location) Story {
-	st := Story{ID: s.ID, Service: s.Service, URL: c.origin + storyPath(s), Section: sectionJSON(c, s.Section),
+	st := Story{ID: s.ID, Service: s.Service, URL: c.origin + c.storyPath(s), Section: sectionJSON(c, s.Section),
 		Headline: s.Headline.Plain(), Deck: s.Deck.Plain(), Dateline: s.Dateline,
 		Published: s.PublishAt.In(loc).Format(time.RFC3339)}
 	if !s.UpdatedAt.IsZero() {
 		st.Updated = s.UpdatedAt.In(loc).Format(time.RFC3339)
+	}
+	if c.latin {
+		st.Lang, st.Script = scriptview.LatinLang, "latn"
 	}
 	if s.Lead != nil && s.LeadAsset != nil {
 		st.Image = imageJSON(c, *s.LeadAsset, *s.Lead)
@@ -346,7 +404,7 @@ func (a *API) search(c *call) (any, error) {
 		}
 		q.Limit = n
 	}
-	pg, err := a.store.Search(c.ctx, q, c.at)
+	pg, err := c.store.Search(c.ctx, q, c.at)
 	if err != nil {
 		if errors.Is(err, news.ErrInvalid) {
 			return nil, &apiError{http.StatusBadRequest, strings.TrimPrefix(err.Error(), "invalid: ")}
@@ -373,7 +431,7 @@ func (a *API) search(c *call) (any, error) {
 		r.Snippet = b.String()
 		out = append(out, r)
 	}
-	resp := map[string]any{"results": out, "total": pg.Total}
+	resp := c.mark(map[string]any{"results": out, "total": pg.Total})
 	if pg.Next != "" {
 		v := url.Values{}
 		for k := range c.query {
@@ -439,20 +497,32 @@ func (a *API) story(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := a.view(c, svc); err != nil {
+		return nil, err
+	}
+	if c.latin {
+		// Read again through the Latin view (the page cache keeps the answer).
+		if p, err = c.store.PublishedStory(c.ctx, id, c.at); err != nil {
+			return nil, notFound(err, "no story "+strconv.Quote(id))
+		}
+	}
 	loc := svc.Location()
 	cn := p.Rev.Content
 	sum := news.Summary{ID: p.Story.ID, Service: p.Story.Service, Section: p.Section, Slug: p.Story.Slug}
-	fs := FullStory{Story: Story{ID: p.Story.ID, Service: p.Story.Service, URL: c.origin + storyPath(sum), Section: sectionJSON(c, p.Section),
+	fs := FullStory{Story: Story{ID: p.Story.ID, Service: p.Story.Service, URL: c.origin + c.storyPath(sum), Section: sectionJSON(c, p.Section),
 		Headline: cn.Headline.Plain(), Deck: cn.Deck.Plain(), Dateline: cn.Dateline,
 		Published: p.Story.PublishAt.In(loc).Format(time.RFC3339)},
 		Body: cn.Body.Encode(), Media: []*Image{}, Tags: []Tag{}, Corrections: []Correction{}, Translations: map[string]string{}}
+	if c.latin {
+		fs.Lang, fs.Script = scriptview.LatinLang, "latn"
+	}
 	if !p.Story.UpdatedAt.IsZero() {
 		fs.Updated = p.Story.UpdatedAt.In(loc).Format(time.RFC3339)
 	}
 	for _, au := range p.Authors {
 		j := Author{Name: au.Name}
 		if !au.Collective {
-			j.URL = c.origin + escapePath("/"+au.Service+"/author/"+au.Slug+"/")
+			j.URL = c.origin + c.path(au.Service, "/author/"+au.Slug+"/")
 		}
 		fs.Authors = append(fs.Authors, j)
 	}
@@ -478,7 +548,7 @@ func (a *API) story(c *call) (any, error) {
 	}
 	fs.BodyHTML = string(render.Body(cn.Body, render.Options{}))
 	for _, t := range p.Tags {
-		fs.Tags = append(fs.Tags, Tag{Slug: t.Slug, Name: t.Name, URL: c.origin + escapePath("/"+t.Service+"/tag/"+t.Slug+"/")})
+		fs.Tags = append(fs.Tags, Tag{Slug: t.Slug, Name: t.Name, URL: c.origin + c.path(t.Service, "/tag/"+t.Slug+"/")})
 	}
 	for _, cr := range p.Corrections {
 		fs.Corrections = append(fs.Corrections, Correction{At: cr.At.In(loc).Format(time.RFC3339), Text: cr.Text.Plain()})
@@ -491,6 +561,15 @@ func (a *API) story(c *call) (any, error) {
 
 func storyPath(s news.Summary) string {
 	return escapePath("/" + s.Service + "/" + s.Section.Slug + "/" + s.Slug + "-" + s.ID)
+}
+
+// storyPath is a story's path in the call's view: in the Latin view under
+// /kk-latn/ with the slug in Latin, as the site builds it.
+func (c *call) storyPath(s news.Summary) string {
+	if c.latin && "/"+s.Service+scriptview.Suffix == c.base {
+		return escapePath(c.base + "/" + s.Section.Slug + "/" + scriptview.Slug(c.base, s.Slug) + "-" + s.ID)
+	}
+	return storyPath(s)
 }
 
 func escapePath(p string) string {

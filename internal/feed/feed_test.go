@@ -18,7 +18,12 @@ import (
 	"qalam/internal/demo"
 	"qalam/internal/news"
 	"qalam/internal/servertest"
+	"qalam/internal/translit"
 )
+
+// kazakhLetters are the letters of the Kazakh Cyrillic alphabet that no
+// Latin text carries.
+const kazakhLetters = "АӘБВГҒДЕЁЖЗИЙКҚЛМНҢОӨПРСТУҰҮФХҺЦЧШЩЪЫІЬЭЮЯаәбвгғдеёжзийкқлмнңоөпрстуұүфхһцчшщъыіьэюя"
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
@@ -40,6 +45,8 @@ func TestGolden(t *testing.T) {
 		{"/feeds/kk/rss.xml", "kk-rss.xml"},
 		{"/feeds/fa/atom.xml", "fa-atom.xml"},
 		{"/feeds/en/feed.json", "en-feed.json"},
+		{"/feeds/kk-latn/atom.xml", "kk-latn-atom.xml"},
+		{"/sitemaps/kk-latn.xml", "sitemap-kk-latn.xml"},
 		{"/sitemap.xml", "sitemap-index.xml"},
 		{"/sitemaps/ru.xml", "sitemap-ru.xml"},
 		{"/sitemaps/en-news.xml", "sitemap-en-news.xml"},
@@ -103,11 +110,20 @@ func TestEveryFeed(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var want []string
+		var want, titles []string
 		for _, s := range pg.Items {
-			want = append(want, e.URL+escape("/"+s.Service+"/"+s.Section.Slug+"/"+s.Slug+"-"+s.ID))
+			if tg.latin {
+				want = append(want, e.URL+escape("/"+s.Service+"-latn/"+s.Section.Slug+"/"+translit.LatinSlug(s.Slug)+"-"+s.ID))
+				titles = append(titles, translit.LatinInline(s.Headline).Plain())
+			} else {
+				want = append(want, e.URL+escape("/"+s.Service+"/"+s.Section.Slug+"/"+s.Slug+"-"+s.ID))
+				titles = append(titles, s.Headline.Plain())
+			}
 		}
 		lang := langs[q.Service]
+		if tg.latin {
+			lang = "kk-Latn"
+		}
 		for file, ct := range map[string]string{"rss.xml": "application/rss+xml", "atom.xml": "application/atom+xml", "feed.json": "application/feed+json"} {
 			path := escape(tg.base + file)
 			self := e.URL + path
@@ -135,12 +151,27 @@ func TestEveryFeed(t *testing.T) {
 			if f.Language != lang {
 				t.Errorf("%s: gofeed reads language %q, want %q", path, f.Language, lang)
 			}
-			var got []string
+			if tg.latin && (strings.ContainsAny(f.Title, kazakhLetters) || !strings.Contains(f.Link, "/kk-latn/")) {
+				t.Errorf("%s: title %q, link %q: want Latin and the Latin view", path, f.Title, f.Link)
+			}
+			var got, gotTitles []string
 			for _, it := range f.Items {
 				got = append(got, it.Link)
+				gotTitles = append(gotTitles, it.Title)
+				for _, c := range it.Categories {
+					if tg.latin && strings.ContainsAny(c, kazakhLetters) {
+						t.Errorf("%s: category %q in Cyrillic", path, c)
+					}
+				}
+				if tg.latin && it.Content != "" && !strings.Contains(it.Content, "<p>") {
+					t.Errorf("%s: %s has no body", path, it.Link)
+				}
 				if it.PublishedParsed == nil {
 					t.Errorf("%s: gofeed finds no date on %s", path, it.Link)
 				}
+			}
+			if strings.Join(gotTitles, "\n") != strings.Join(titles, "\n") {
+				t.Errorf("%s has the titles\n%s\nwant\n%s", path, strings.Join(gotTitles, "\n"), strings.Join(titles, "\n"))
 			}
 			if strings.Join(got, "\n") != strings.Join(want, "\n") {
 				t.Errorf("%s lists\n%s\nwant the Store's public list\n%s", path, strings.Join(got, "\n"), strings.Join(want, "\n"))

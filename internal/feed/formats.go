@@ -98,7 +98,7 @@ func rssDate(t time.Time, ch *channel) string { return t.In(ch.svc.Location()).F
 func writeRSS(rq *request, ch *channel, self string) ([]byte, error) {
 	doc := rssDoc{Version: "2.0", Atom: nsAtom, Content: "http://purl.org/rss/1.0/modules/content/",
 		DC: "http://purl.org/dc/elements/1.1/", Media: nsMedia,
-		Channel: rssChannel{Title: ch.title, Link: ch.page, Description: ch.desc, Language: ch.svc.Lang,
+		Channel: rssChannel{Title: ch.title, Link: ch.page, Description: ch.desc, Language: ch.lang,
 			LastBuildDate: rssDate(ch.updated, ch), Generator: "qalam",
 			Self: atomLink{Href: self, Rel: "self", Type: "application/rss+xml"}}}
 	for i, it := range ch.items {
@@ -174,11 +174,11 @@ type atomEntry struct {
 func atomDate(t time.Time, ch *channel) string { return t.In(ch.svc.Location()).Format(time.RFC3339) }
 
 func writeAtom(rq *request, ch *channel, self string) ([]byte, error) {
-	f := atomFeed{Xmlns: nsAtom, Lang: ch.svc.Lang, ID: ch.id, Title: atomText{"text", ch.title},
+	f := atomFeed{Xmlns: nsAtom, Lang: ch.lang, ID: ch.id, Title: atomText{"text", ch.title},
 		Updated: atomDate(ch.updated, ch), Gen: "qalam",
 		Links: []atomLink{{Href: ch.page, Rel: "alternate", Type: "text/html"}, {Href: self, Rel: "self", Type: "application/atom+xml"}},
 		// The service stands as the author of entries without a byline.
-		Author: atomPerson{Name: ch.svc.Name, URI: rq.abs(homePath(ch.svc.Code))}}
+		Author: atomPerson{Name: ch.svc.Name, URI: ch.home}}
 	if ch.desc != ch.title {
 		f.Subtitle = &atomText{"text", ch.desc}
 	}
@@ -238,7 +238,7 @@ type jsonItem struct {
 
 func writeJSON(rq *request, ch *channel, self string) ([]byte, error) {
 	f := jsonFeed{Version: "https://jsonfeed.org/version/1.1", Title: ch.title, HomePageURL: ch.page, FeedURL: self,
-		Language: ch.svc.Lang, Authors: []jsonPerson{{Name: ch.svc.Name, URL: rq.abs(homePath(ch.svc.Code))}},
+		Language: ch.lang, Authors: []jsonPerson{{Name: ch.svc.Name, URL: ch.home}},
 		Items: []jsonItem{}}
 	if ch.desc != ch.title {
 		f.Description = ch.desc
@@ -246,7 +246,7 @@ func writeJSON(rq *request, ch *channel, self string) ([]byte, error) {
 	for _, it := range ch.items {
 		ji := jsonItem{ID: it.id, URL: it.url, Title: it.title, ContentHTML: it.content, Summary: it.summary,
 			DatePublished: atomDate(it.published, ch), DateModified: atomDate(it.updated, ch),
-			Tags: it.categories, Language: ch.svc.Lang}
+			Tags: it.categories, Language: ch.lang}
 		for _, a := range it.authors {
 			ji.Authors = append(ji.Authors, jsonPerson{Name: a.name, URL: a.url})
 		}

@@ -109,8 +109,9 @@ func onHost(t *testing.T, what, u, host string) {
 // target is one feed folder: /feeds/kk/ or /feeds/kk/tag/almaty/, with
 // the query selecting its stories.
 type target struct {
-	base string
-	q    news.ListQuery
+	base  string
+	q     news.ListQuery
+	latin bool // the Kazakh Latin view's feed: /feeds/kk-latn/...
 }
 
 // targets enumerates every feed the demo newsroom has, from the Store.
@@ -123,19 +124,26 @@ func targets(t *testing.T, e *servertest.Env) []target {
 	}
 	var out []target
 	for _, s := range svcs {
-		out = append(out, target{"/feeds/" + s.Code + "/", news.ListQuery{Service: s.Code}})
-		secs, _ := e.Store.Sections(ctx, s.Code)
-		for _, x := range secs {
-			out = append(out, target{"/feeds/" + s.Code + "/section/" + x.Slug + "/", news.ListQuery{Service: s.Code, SectionID: x.ID}})
+		segs := []string{s.Code}
+		if s.Lang == "kk" {
+			segs = append(segs, s.Code+"-latn")
 		}
-		tags, _ := e.Store.Tags(ctx, s.Code)
-		for _, x := range tags {
-			out = append(out, target{"/feeds/" + s.Code + "/tag/" + x.Slug + "/", news.ListQuery{Service: s.Code, TagID: x.ID}})
-		}
-		authors, _ := e.Store.Authors(ctx, s.Code)
-		for _, x := range authors {
-			if !x.Collective {
-				out = append(out, target{"/feeds/" + s.Code + "/author/" + x.Slug + "/", news.ListQuery{Service: s.Code, AuthorID: x.ID}})
+		for _, seg := range segs {
+			latin := seg != s.Code
+			out = append(out, target{"/feeds/" + seg + "/", news.ListQuery{Service: s.Code}, latin})
+			secs, _ := e.Store.Sections(ctx, s.Code)
+			for _, x := range secs {
+				out = append(out, target{"/feeds/" + seg + "/section/" + x.Slug + "/", news.ListQuery{Service: s.Code, SectionID: x.ID}, latin})
+			}
+			tags, _ := e.Store.Tags(ctx, s.Code)
+			for _, x := range tags {
+				out = append(out, target{"/feeds/" + seg + "/tag/" + x.Slug + "/", news.ListQuery{Service: s.Code, TagID: x.ID}, latin})
+			}
+			authors, _ := e.Store.Authors(ctx, s.Code)
+			for _, x := range authors {
+				if !x.Collective {
+					out = append(out, target{"/feeds/" + seg + "/author/" + x.Slug + "/", news.ListQuery{Service: s.Code, AuthorID: x.ID}, latin})
+				}
 			}
 		}
 	}

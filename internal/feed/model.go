@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"qalam/internal/i18n"
 	"qalam/internal/media"
 	"qalam/internal/news"
 	"qalam/internal/pagecache"
@@ -24,7 +23,10 @@ const feedSize = 20
 // channel is one feed before it is written in a format: the three formats
 // say the same things.
 type channel struct {
-	svc     news.Service
+	svc     news.Service // as the view shows it
+	v       view
+	lang    string // the language tag of the text
+	home    string // absolute URL of the service's home page in the view
 	id      string
 	title   string
 	desc    string
@@ -83,35 +85,35 @@ func (h *Handler) feed(rq *request, rest string) (*pagecache.Entry, error) {
 	if !ok || (len(segs) != 2 && len(segs) != 4) {
 		return nil, errNotFound
 	}
-	svc, err := h.store.Service(rq.ctx, segs[0])
+	v, err := h.view(rq.ctx, segs[0])
 	if err != nil {
 		return nil, err
 	}
-	cat := i18n.For(svc.Lang)
-	ch := &channel{svc: svc, base: "/feeds/" + svc.Code + "/"}
+	svc, cat := v.svc, v.cat
+	ch := &channel{svc: svc, v: v, lang: v.lang, home: rq.abs(v.homePath()), base: "/feeds/" + v.seg + "/"}
 	q := news.ListQuery{Service: svc.Code, Limit: feedSize}
 	if len(segs) == 2 {
-		ch.id, ch.title, ch.desc, ch.page = feedID("service", svc.Code), svc.Name, svc.Tagline, rq.abs(homePath(svc.Code))
+		ch.id, ch.title, ch.desc, ch.page = v.feedID("service", svc.Code), svc.Name, svc.Tagline, ch.home
 	} else {
 		kind, slug := segs[1], segs[2]
 		ch.base += kind + "/" + slug + "/"
 		switch kind {
 		case "section":
-			sec, err := h.store.SectionBySlug(rq.ctx, svc.Code, slug)
+			sec, err := v.store.SectionBySlug(rq.ctx, svc.Code, slug)
 			if err != nil {
 				return nil, err
 			}
 			q.SectionID = sec.ID
-			ch.id, ch.title, ch.page = feedID(kind, sec.ID), sec.Name+" — "+svc.Name, rq.abs(sectionPath(sec))
+			ch.id, ch.title, ch.page = v.feedID(kind, sec.ID), sec.Name+" — "+svc.Name, rq.abs(v.sectionPath(sec))
 		case "tag":
-			tag, err := h.store.TagBySlug(rq.ctx, svc.Code, slug)
+			tag, err := v.store.TagBySlug(rq.ctx, svc.Code, slug)
 			if err != nil {
 				return nil, err
 			}
 			q.TagID = tag.ID
-			ch.id, ch.title, ch.page = feedID(kind, tag.ID), cat.T("tag.title", tag.Name)+" — "+svc.Name, rq.abs(tagPath(tag))
+			ch.id, ch.title, ch.page = v.feedID(kind, tag.ID), cat.T("tag.title", tag.Name)+" — "+svc.Name, rq.abs(v.tagPath(tag))
 		case "author":
-			a, err := h.store.AuthorBySlug(rq.ctx, svc.Code, slug)
+			a, err := v.store.AuthorBySlug(rq.ctx, svc.Code, slug)
 			if err != nil {
 				return nil, err
 			}
@@ -121,7 +123,7 @@ func (h *Handler) feed(rq *request, rest string) (*pagecache.Entry, error) {
 				return nil, errNotFound
 			}
 			q.AuthorID = a.ID
-			ch.id, ch.title, ch.desc, ch.page = feedID(kind, a.ID), cat.T("author.title", a.Name)+" — "+svc.Name, a.Bio, rq.abs(authorPath(a))
+			ch.id, ch.title, ch.desc, ch.page = v.feedID(kind, a.ID), cat.T("author.title", a.Name)+" — "+svc.Name, a.Bio, rq.abs(v.authorPath(a))
 		default:
 			return nil, errNotFound
 		}
@@ -143,19 +145,19 @@ func (h *Handler) feed(rq *request, rest string) (*pagecache.Entry, error) {
 
 // fill reads the newest public stories of q with their full content.
 func (h *Handler) fill(rq *request, ch *channel, q news.ListQuery) error {
-	pg, err := h.store.ListPublished(rq.ctx, q, rq.at)
+	pg, err := ch.v.store.ListPublished(rq.ctx, q, rq.at)
 	if err != nil {
 		return err
 	}
 	for _, s := range pg.Items {
-		p, err := h.store.PublishedStory(rq.ctx, s.ID, rq.at)
+		p, err := ch.v.store.PublishedStory(rq.ctx, s.ID, rq.at)
 		if errors.Is(err, news.ErrNotFound) {
 			continue // taken down between the two reads
 		}
 		if err != nil {
 			return err
 		}
-		it := h.item(rq, ch.svc, p)
+		it := h.item(rq, ch.v, p)
 		ch.items = append(ch.items, it)
 		if it.updated.After(ch.updated) {
 			ch.updated = it.updated
@@ -167,17 +169,17 @@ func (h *Handler) fill(rq *request, ch *channel, q news.ListQuery) error {
 	return nil
 }
 
-func (h *Handler) item(rq *request, svc news.Service, p news.Published) item {
+func (h *Handler) item(rq *request, v view, p news.Published) item {
 	c := p.Rev.Content
 	sum := news.Summary{ID: p.Story.ID, Service: p.Story.Service, Section: p.Section, Slug: p.Story.Slug}
 	it := item{
-		id:        storyID(p.Story.ID),
-		url:       rq.abs(storyPath(sum)),
+		id:        v.storyID(p.Story.ID),
+		url:       rq.abs(v.storyPath(sum)),
 		title:     c.Headline.Plain(),
 		summary:   c.Deck.Plain(),
 		published: p.Story.PublishAt,
 		updated:   p.Story.PublishAt,
-		content:   h.content(rq, svc, p),
+		content:   h.content(rq, v, p),
 	}
 	if p.Story.UpdatedAt.After(it.updated) {
 		it.updated = p.Story.UpdatedAt
@@ -190,7 +192,7 @@ func (h *Handler) item(rq *request, svc news.Service, p news.Published) item {
 	for _, a := range p.Authors {
 		pr := person{name: a.Name}
 		if !a.Collective {
-			pr.url = rq.abs(authorPath(a))
+			pr.url = rq.abs(v.authorPath(a))
 		}
 		it.authors = append(it.authors, pr)
 	}
@@ -211,9 +213,9 @@ func (h *Handler) item(rq *request, svc news.Service, p news.Published) item {
 
 // content is the story as its page shows it: lead figure, body and
 // corrections, with every URL absolute so it works in any reader.
-func (h *Handler) content(rq *request, svc news.Service, p news.Published) string {
+func (h *Handler) content(rq *request, v view, p news.Published) string {
 	c := p.Rev.Content
-	cat := i18n.For(svc.Lang)
+	svc, cat := v.svc, v.cat
 	loc := svc.Location()
 	fig := func(f news.Figure) string {
 		a, ok := p.Assets[f.AssetID]

@@ -9,11 +9,15 @@ import (
 
 	"qalam/internal/news"
 	"qalam/internal/pagecache"
+	"qalam/internal/scriptview"
 )
 
 // Sitemaps (https://www.sitemaps.org/protocol.html): /sitemap.xml indexes,
 // for every service, its sitemap files (reader pages, then every public
-// story) and its Google News sitemap (stories of the last two days).
+// story) and its Google News sitemap (stories of the last two days), and
+// for a Kazakh service also the sitemap files of its Latin view
+// (/sitemaps/kk-latn.xml, /sitemaps/kk-latn/2.xml, ...: the same pages and
+// stories at their /kk-latn/ URLs).
 
 const (
 	// maxSitemapURLs is the protocol's limit of URLs in one file.
@@ -67,14 +71,22 @@ func (h *Handler) sitemapIndex(rq *request) (*pagecache.Entry, error) {
 	}
 	doc := sitemapIndexDoc{Xmlns: nsSitemap}
 	for _, svc := range svcs {
-		pages, total, err := h.pages(rq, svc)
-		if err != nil {
-			return nil, err
+		views := []view{h.plainView(svc)}
+		if scriptview.HasLatin(svc) {
+			views = append(views, h.latinView(svc))
 		}
-		for n := 1; n <= h.files(len(pages)+total); n++ {
-			doc.Sitemaps = append(doc.Sitemaps, sitemapLoc{rq.abs(sitemapPath(svc.Code, n))})
+		for i, v := range views {
+			pages, total, err := h.pages(rq, v)
+			if err != nil {
+				return nil, err
+			}
+			for n := 1; n <= h.files(len(pages)+total); n++ {
+				doc.Sitemaps = append(doc.Sitemaps, sitemapLoc{rq.abs(sitemapPath(v.seg, n))})
+			}
+			if i == 0 {
+				doc.Sitemaps = append(doc.Sitemaps, sitemapLoc{rq.abs(newsSitemapPath(svc.Code))})
+			}
 		}
-		doc.Sitemaps = append(doc.Sitemaps, sitemapLoc{rq.abs(newsSitemapPath(svc.Code))})
 	}
 	return xmlEntry(doc)
 }
@@ -112,21 +124,22 @@ func (h *Handler) sitemap(rq *request, rest string) (*pagecache.Entry, error) {
 // sections, and the tag and author pages that list a public story now (a
 // tag or byline made for an unpublished story must not be announced).
 // It also returns how many stories are public.
-func (h *Handler) pages(rq *request, svc news.Service) ([]urlDoc, int, error) {
-	out := []urlDoc{{Loc: rq.abs(homePath(svc.Code))}}
-	secs, err := h.store.Sections(rq.ctx, svc.Code)
+func (h *Handler) pages(rq *request, v view) ([]urlDoc, int, error) {
+	svc := v.svc
+	out := []urlDoc{{Loc: rq.abs(v.homePath())}}
+	secs, err := v.store.Sections(rq.ctx, svc.Code)
 	if err != nil {
 		return nil, 0, err
 	}
 	for _, s := range secs {
-		out = append(out, urlDoc{Loc: rq.abs(sectionPath(s))})
+		out = append(out, urlDoc{Loc: rq.abs(v.sectionPath(s))})
 	}
 	count := func(q news.ListQuery) (int, error) {
 		q.Service, q.Limit = svc.Code, 1
-		pg, err := h.store.ListPublished(rq.ctx, q, rq.at)
+		pg, err := v.store.ListPublished(rq.ctx, q, rq.at)
 		return pg.Total, err
 	}
-	tags, err := h.store.Tags(rq.ctx, svc.Code)
+	tags, err := v.store.Tags(rq.ctx, svc.Code)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -134,10 +147,10 @@ func (h *Handler) pages(rq *request, svc news.Service) ([]urlDoc, int, error) {
 		if n, err := count(news.ListQuery{TagID: t.ID}); err != nil {
 			return nil, 0, err
 		} else if n > 0 {
-			out = append(out, urlDoc{Loc: rq.abs(tagPath(t))})
+			out = append(out, urlDoc{Loc: rq.abs(v.tagPath(t))})
 		}
 	}
-	authors, err := h.store.Authors(rq.ctx, svc.Code)
+	authors, err := v.store.Authors(rq.ctx, svc.Code)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -148,21 +161,23 @@ func (h *Handler) pages(rq *request, svc news.Service) ([]urlDoc, int, error) {
 		if n, err := count(news.ListQuery{AuthorID: a.ID}); err != nil {
 			return nil, 0, err
 		} else if n > 0 {
-			out = append(out, urlDoc{Loc: rq.abs(authorPath(a))})
+			out = append(out, urlDoc{Loc: rq.abs(v.authorPath(a))})
 		}
 	}
 	total, err := count(news.ListQuery{})
 	return out, total, err
 }
 
-// serviceSitemap is file n of a service's sitemap: its pages, then every
-// public story newest first, cut into files of perFile URLs.
-func (h *Handler) serviceSitemap(rq *request, code string, n int) (*pagecache.Entry, error) {
-	svc, err := h.store.Service(rq.ctx, code)
+// serviceSitemap is file n of a service's sitemap in a view (seg: "kk",
+// "kk-latn"): its pages, then every public story newest first, cut into
+// files of perFile URLs.
+func (h *Handler) serviceSitemap(rq *request, seg string, n int) (*pagecache.Entry, error) {
+	v, err := h.view(rq.ctx, seg)
 	if err != nil {
 		return nil, err
 	}
-	pages, total, err := h.pages(rq, svc)
+	svc := v.svc
+	pages, total, err := h.pages(rq, v)
 	if err != nil {
 		return nil, err
 	}
@@ -179,7 +194,7 @@ func (h *Handler) serviceSitemap(rq *request, code string, n int) (*pagecache.En
 	loc := svc.Location()
 	q := news.ListQuery{Service: svc.Code, Limit: 100}
 	for pos < to {
-		pg, err := h.store.ListPublished(rq.ctx, q, rq.at)
+		pg, err := v.store.ListPublished(rq.ctx, q, rq.at)
 		if err != nil {
 			return nil, err
 		}
@@ -189,7 +204,7 @@ func (h *Handler) serviceSitemap(rq *request, code string, n int) (*pagecache.En
 				if s.UpdatedAt.After(mod) {
 					mod = s.UpdatedAt
 				}
-				doc.URLs = append(doc.URLs, urlDoc{Loc: rq.abs(storyPath(s)), LastMod: mod.In(loc).Format(time.RFC3339)})
+				doc.URLs = append(doc.URLs, urlDoc{Loc: rq.abs(v.storyPath(s)), LastMod: mod.In(loc).Format(time.RFC3339)})
 			}
 			pos++
 		}
@@ -208,6 +223,7 @@ func (h *Handler) newsSitemap(rq *request, code string) (*pagecache.Entry, error
 	if err != nil {
 		return nil, err
 	}
+	v := h.plainView(svc)
 	lang, _, _ := strings.Cut(strings.ToLower(svc.Lang), "-") // ISO 639 code
 	loc := svc.Location()
 	doc := urlsetDoc{Xmlns: nsSitemap, News: nsNews}
@@ -223,7 +239,7 @@ walk:
 			if !s.PublishAt.After(since) || len(doc.URLs) == maxNewsURLs {
 				break walk // newest first: the rest are older
 			}
-			doc.URLs = append(doc.URLs, urlDoc{Loc: rq.abs(storyPath(s)), News: &newsDoc{
+			doc.URLs = append(doc.URLs, urlDoc{Loc: rq.abs(v.storyPath(s)), News: &newsDoc{
 				Name: svc.Name, Language: lang, Date: s.PublishAt.In(loc).Format(time.RFC3339), Title: s.Headline.Plain()}})
 		}
 		if pg.Next == "" {

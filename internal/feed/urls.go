@@ -1,22 +1,84 @@
 package feed
 
 import (
+	"context"
 	"crypto/sha1"
 	"encoding/hex"
 	"net/url"
 	"strconv"
+	"strings"
 
+	"qalam/internal/i18n"
 	"qalam/internal/news"
+	"qalam/internal/scriptview"
 )
 
-// The reader site's paths, as internal/site builds them.
+// view is a service's reader pages in one script: as stored ("/kk/..."),
+// or a Kazakh service's Latin view ("/kk-latn/..."), read through
+// scriptview.Latin so that every text comes in Latin and every link into
+// the Latin view. Feeds and sitemaps of the Latin view live under the same
+// segment: /feeds/kk-latn/..., /sitemaps/kk-latn.xml.
+type view struct {
+	store news.Store
+	svc   news.Service // as the view shows it (name and tagline in Latin)
+	seg   string       // the path segment: "kk", "kk-latn"
+	latin bool
+	lang  string // the language tag of the view's text
+	cat   *i18n.Catalog
+}
 
-func homePath(svc string) string        { return "/" + svc + "/" }
-func sectionPath(s news.Section) string { return "/" + s.Service + "/" + s.Slug + "/" }
-func tagPath(t news.Tag) string         { return "/" + t.Service + "/tag/" + t.Slug + "/" }
-func authorPath(a news.Author) string   { return "/" + a.Service + "/author/" + a.Slug + "/" }
-func storyPath(s news.Summary) string {
-	return "/" + s.Service + "/" + s.Section.Slug + "/" + s.Slug + "-" + s.ID
+// view finds the service a path segment names, in its view. A "-latn"
+// segment of a service that is not Kazakh is not found.
+func (h *Handler) view(ctx context.Context, seg string) (view, error) {
+	code, latin := strings.CutSuffix(seg, scriptview.Suffix)
+	svc, err := h.store.Service(ctx, code)
+	if err != nil {
+		return view{}, err
+	}
+	if !latin {
+		return h.plainView(svc), nil
+	}
+	if !scriptview.HasLatin(svc) {
+		return view{}, errNotFound
+	}
+	return h.latinView(svc), nil
+}
+
+func (h *Handler) plainView(svc news.Service) view {
+	return view{store: h.store, svc: svc, seg: svc.Code, lang: svc.Lang, cat: i18n.For(svc.Lang)}
+}
+
+func (h *Handler) latinView(svc news.Service) view {
+	return view{store: scriptview.Latin(h.store, svc.Code), svc: scriptview.LatinService(svc),
+		seg: svc.Code + scriptview.Suffix, latin: true, lang: scriptview.LatinLang, cat: scriptview.Catalog}
+}
+
+// The reader site's paths in a view, as internal/site builds them.
+
+func (v view) homePath() string                  { return "/" + v.seg + "/" }
+func (v view) sectionPath(s news.Section) string { return "/" + v.seg + "/" + s.Slug + "/" }
+func (v view) tagPath(t news.Tag) string         { return "/" + v.seg + "/tag/" + t.Slug + "/" }
+func (v view) authorPath(a news.Author) string   { return "/" + v.seg + "/author/" + a.Slug + "/" }
+func (v view) storyPath(s news.Summary) string {
+	base := "/" + v.seg
+	return base + "/" + s.Section.Slug + "/" + scriptview.Slug(base, s.Slug) + "-" + s.ID
+}
+
+// storyID and feedID name the Latin view's stories and feeds apart from
+// the Cyrillic ones: a reader who follows both sees each story once in
+// each script, never one replacing the other.
+func (v view) storyID(id string) string {
+	if v.latin {
+		return uuid5("story " + scriptview.LatinLang + " " + id)
+	}
+	return storyID(id)
+}
+
+func (v view) feedID(kind, id string) string {
+	if v.latin {
+		return uuid5("feed " + scriptview.LatinLang + " " + kind + " " + id)
+	}
+	return feedID(kind, id)
 }
 
 // sitemapPath is a service's sitemap file: page 1 at /sitemaps/{svc}.xml,

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/url"
 	"strings"
 	"testing"
@@ -22,6 +23,8 @@ func crawl(t *testing.T, e *servertest.Env) map[string]string {
 	for _, s := range []string{"kk", "ru", "en", "fa"} {
 		queue = append(queue, "/api/v1/stories?service="+s+"&limit=100", "/api/v1/sections?service="+s)
 	}
+	// The Kazakh Latin view's answers (their URLs lead into /kk-latn/).
+	queue = append(queue, "/api/v1/stories?service=kk&script=latn&limit=100", "/api/v1/sections?service=kk&script=latn")
 	for len(queue) > 0 && len(seen) < 3000 {
 		p := queue[0]
 		queue = queue[1:]
@@ -56,6 +59,18 @@ func crawl(t *testing.T, e *servertest.Env) map[string]string {
 			for _, part := range strings.Split(body, `"`) {
 				if strings.HasPrefix(part, e.URL+"/") {
 					queue = append(queue, strings.TrimPrefix(part, e.URL))
+				}
+			}
+			// A story in a list leads to its own answer, in the list's
+			// script.
+			var list struct{ Stories []struct{ ID string } }
+			if strings.HasPrefix(p, "/api/v1/stories?") && json.Unmarshal([]byte(body), &list) == nil {
+				for _, s := range list.Stories {
+					one := "/api/v1/stories/" + s.ID
+					if strings.Contains(p, "script=latn") {
+						one += "?script=latn"
+					}
+					queue = append(queue, one)
 				}
 			}
 		}
@@ -112,7 +127,8 @@ func TestNothingUnpublishedOrPrivateLeaks(t *testing.T) {
 			t.Fatal(err)
 		}
 		sec, _ := e.Store.Section(ctx, s.SectionID)
-		for _, p := range []string{"/api/v1/stories/" + id, "/" + s.Service + "/" + sec.Slug + "/" + s.Slug + "-" + id} {
+		for _, p := range []string{"/api/v1/stories/" + id, "/" + s.Service + "/" + sec.Slug + "/" + s.Slug + "-" + id,
+			"/api/v1/stories/" + id + "?script=latn", "/" + s.Service + "-latn/" + sec.Slug + "/" + s.Slug + "-" + id} {
 			resp, body := e.Get(t, p)
 			if resp.StatusCode == 200 {
 				t.Errorf("%s answers 200", p)
@@ -142,6 +158,23 @@ func TestNothingUnpublishedOrPrivateLeaks(t *testing.T) {
 				t.Errorf("%s contains %q", p, s)
 			}
 		}
+	}
+	// The crawl reached the Latin view's pages, feeds and API answers
+	// through links.
+	for _, p := range []string{"/kk-latn/", "/feeds/kk-latn/rss.xml", "/feeds/kk-latn/atom.xml", "/feeds/kk-latn/feed.json",
+		"/api/v1/stories/" + demo.CorrectedStoryID + "?script=latn"} {
+		if _, ok := pages[p]; !ok {
+			t.Errorf("the crawl did not reach %s", p)
+		}
+	}
+	latinFeeds := 0
+	for p := range pages {
+		if strings.HasPrefix(p, "/feeds/kk-latn/") && strings.Contains(p, "/tag/") {
+			latinFeeds++
+		}
+	}
+	if latinFeeds == 0 {
+		t.Error("the crawl reached no Latin tag feed")
 	}
 	// The pseudonymous story itself was reached and shows its byline.
 	found := false

@@ -166,7 +166,7 @@ func (s *Site) sectionPage(rq *request, svc news.Service, slug string) (*pagecac
 		func(l *Layout) {
 			l.CurrentSection = sec.ID
 			l.setLite(rq, rq.base+"/"+sec.Slug+"/")
-			l.FeedBase = escapePath("/feeds/" + svc.Code + "/section/" + sec.Slug + "/")
+			l.FeedBase = escapePath(feedsPath(rq, svc) + "section/" + sec.Slug + "/")
 		})
 }
 
@@ -176,7 +176,7 @@ func (s *Site) tagPage(rq *request, svc news.Service, slug string) (*pagecache.E
 		return nil, notFound(err, svc)
 	}
 	return s.list(rq, svc, rq.base+"/tag/"+tag.Slug+"/", rq.catalog(svc).T("tag.title", tag.Name), news.ListQuery{TagID: tag.ID},
-		func(l *Layout) { l.FeedBase = escapePath("/feeds/" + svc.Code + "/tag/" + tag.Slug + "/") })
+		func(l *Layout) { l.FeedBase = escapePath(feedsPath(rq, svc) + "tag/" + tag.Slug + "/") })
 }
 
 func (s *Site) authorPage(rq *request, svc news.Service, slug string) (*pagecache.Entry, error) {
@@ -189,7 +189,7 @@ func (s *Site) authorPage(rq *request, svc news.Service, slug string) (*pagecach
 		return nil, &httpError{status: http.StatusNotFound, svc: &svc}
 	}
 	return s.list(rq, svc, rq.base+"/author/"+a.Slug+"/", rq.catalog(svc).T("author.title", a.Name), news.ListQuery{AuthorID: a.ID},
-		func(l *Layout) { l.FeedBase = escapePath("/feeds/" + svc.Code + "/author/" + a.Slug + "/") })
+		func(l *Layout) { l.FeedBase = escapePath(feedsPath(rq, svc) + "author/" + a.Slug + "/") })
 }
 
 // maxQuery bounds a search query's length.

@@ -23,6 +23,7 @@ import (
 	"qalam/internal/i18n"
 	"qalam/internal/news"
 	"qalam/internal/pagecache"
+	"qalam/internal/scriptview"
 	"qalam/internal/translit"
 )
 
@@ -231,11 +232,10 @@ func (s *Site) service(rq *request, seg string) (news.Service, error) {
 	if !hasLatin(svc) {
 		return svc, &httpError{status: http.StatusNotFound, svc: &svc}
 	}
-	ls := latinStore{Store: s.store, code: svc.Code}
 	rq.base += latnSuffix
 	rq.latin = true
-	rq.store = ls
-	return ls.service(svc), nil
+	rq.store = scriptview.Latin(s.store, svc.Code)
+	return scriptview.LatinService(svc), nil
 }
 
 // catalog is the messages of a service's pages in the request's view.
