@@ -336,15 +336,7 @@ func (a *API) stories(c *call) (any, error) {
 		out = append(out, storyJSON(c, s, loc))
 	}
 	resp := c.mark(map[string]any{"stories": out, "total": pg.Total})
-	if pg.Next != "" {
-		v := url.Values{}
-		for k := range c.query {
-			v.Set(k, c.query.Get(k))
-		}
-		v.Set("cursor", pg.Next)
-		resp["next_cursor"] = pg.Next
-		resp["next"] = c.origin + "/api/v1/stories?" + v.Encode()
-	}
+	c.next(resp, "/api/v1/stories", pg.Next)
 	return resp, nil
 }
 
@@ -432,16 +424,23 @@ func (a *API) search(c *call) (any, error) {
 		out = append(out, r)
 	}
 	resp := c.mark(map[string]any{"results": out, "total": pg.Total})
-	if pg.Next != "" {
-		v := url.Values{}
-		for k := range c.query {
-			v.Set(k, c.query.Get(k))
-		}
-		v.Set("cursor", pg.Next)
-		resp["next_cursor"] = pg.Next
-		resp["next"] = c.origin + "/api/v1/search?" + v.Encode()
-	}
+	c.next(resp, "/api/v1/search", pg.Next)
 	return resp, nil
+}
+
+// next adds the cursor of the following page to a list answer, with the
+// URL that fetches it (the same parameters, the new cursor).
+func (c *call) next(resp map[string]any, endpoint, cursor string) {
+	if cursor == "" {
+		return
+	}
+	v := url.Values{}
+	for k := range c.query {
+		v.Set(k, c.query.Get(k))
+	}
+	v.Set("cursor", cursor)
+	resp["next_cursor"] = cursor
+	resp["next"] = c.origin + endpoint + "?" + v.Encode()
 }
 
 func notFound(err error, msg string) error {

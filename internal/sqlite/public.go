@@ -188,18 +188,27 @@ func decodeCursor(c string) (int64, string, error) {
 	return 0, "", news.Invalidf("malformed list cursor %q", c)
 }
 
+// pageLimit applies the page size rules every list shares: 0 means the
+// default, more than the maximum is clamped, negative is invalid.
+func pageLimit(what string, limit int) (int, error) {
+	switch {
+	case limit < 0:
+		return 0, news.Invalidf("%s limit %d is negative", what, limit)
+	case limit == 0:
+		return defaultLimit, nil
+	case limit > maxLimit:
+		return maxLimit, nil
+	}
+	return limit, nil
+}
+
 func (db *DB) ListPublished(ctx context.Context, q news.ListQuery, at time.Time) (news.Page, error) {
 	if q.Service == "" {
 		return news.Page{}, news.Invalidf("a story list needs a service")
 	}
-	limit := q.Limit
-	switch {
-	case limit < 0:
-		return news.Page{}, news.Invalidf("list limit %d is negative", limit)
-	case limit == 0:
-		limit = defaultLimit
-	case limit > maxLimit:
-		limit = maxLimit
+	limit, err := pageLimit("list", q.Limit)
+	if err != nil {
+		return news.Page{}, err
 	}
 	where := `s.service = ? AND ` + publicAt
 	args := []any{q.Service, at.UnixMicro()}
@@ -231,7 +240,7 @@ func (db *DB) ListPublished(ctx context.Context, q news.ListQuery, at time.Time)
 		pageArgs = append(append([]any{}, args...), micros, micros, id)
 	}
 	var page news.Page
-	err := db.read(ctx, func(tx *sql.Tx) error {
+	err = db.read(ctx, func(tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM stories s WHERE `+where, args...).Scan(&page.Total); err != nil {
 			return dbErr(err, "stories")
 		}

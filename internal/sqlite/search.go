@@ -208,24 +208,18 @@ func (db *DB) Search(ctx context.Context, q news.SearchQuery, at time.Time) (new
 	if q.Service == "" {
 		return news.SearchPage{}, news.Invalidf("a search needs a service")
 	}
-	limit := q.Limit
-	switch {
-	case limit < 0:
-		return news.SearchPage{}, news.Invalidf("search limit %d is negative", limit)
-	case limit == 0:
-		limit = defaultLimit
-	case limit > maxLimit:
-		limit = maxLimit
+	limit, err := pageLimit("search", q.Limit)
+	if err != nil {
+		return news.SearchPage{}, err
 	}
 	offset := 0
 	if q.Cursor != "" {
-		var err error
 		if offset, err = decodeSearchCursor(q.Cursor); err != nil {
 			return news.SearchPage{}, err
 		}
 	}
 	var page news.SearchPage
-	err := db.read(ctx, func(tx *sql.Tx) error {
+	err = db.read(ctx, func(tx *sql.Tx) error {
 		var lang string
 		if err := tx.QueryRowContext(ctx, `SELECT lang FROM services WHERE code = ?`, q.Service).Scan(&lang); err != nil {
 			return dbErr(err, fmt.Sprintf("service %q", q.Service))
