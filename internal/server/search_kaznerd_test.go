@@ -1,85 +1,26 @@
 package server_test
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 	"unicode"
 
 	"qalam/internal/demo"
+	"qalam/internal/fixtures"
 	"qalam/internal/news"
 	"qalam/internal/servertest"
 	"qalam/internal/stem"
 )
 
-// kaznerdPath finds the KazNERD test set next to the repository
-// (../shared/fixtures/kazakh from the repository root).
-func kaznerdPath(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("repository root (go.mod) not found")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "fixtures", "kazakh", "kaznerd-IOB2_test.txt")
-	if _, err := os.Stat(p); err != nil {
-		t.Fatalf("the KazNERD fixture is missing: %v", err)
-	}
-	return p
-}
-
-// kaznerdSentences reads the CoNLL file: a token and its tag a line, a blank
-// line between sentences.
-func kaznerdSentences(t *testing.T) []string {
-	f, err := os.Open(kaznerdPath(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var out, words []string
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" {
-			if len(words) > 0 {
-				out = append(out, strings.Join(words, " "))
-				words = nil
-			}
-			continue
-		}
-		if tok, _, ok := strings.Cut(line, " "); ok {
-			words = append(words, tok)
-		}
-	}
-	if len(words) > 0 {
-		out = append(out, strings.Join(words, " "))
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
 // TestSearchKazNERD indexes real Kazakh news sentences as stories and checks
 // that a lemma finds its inflected forms, highlighted, and exactly the
 // stories holding a word with the lemma's key.
 func TestSearchKazNERD(t *testing.T) {
-	sentences := kaznerdSentences(t)
+	sentences := fixtures.KazNERDSentences(t)
 	if len(sentences) < 1000 {
 		t.Fatalf("only %d sentences in KazNERD", len(sentences))
 	}

@@ -1,7 +1,6 @@
 package sqlite
 
 import (
-	"bufio"
 	"context"
 	"database/sql"
 	"fmt"
@@ -9,10 +8,10 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
+	"qalam/internal/fixtures"
 	"qalam/internal/news"
 )
 
@@ -35,38 +34,11 @@ var benchQueries = []string{
 	"ауыл шаруашылығы", "Президент Тоқаев",
 }
 
-func benchSentences(t testing.TB) []string {
-	t.Helper()
-	wd, _ := os.Getwd()
-	p := filepath.Join(wd, "..", "..", "..", "shared", "fixtures", "kazakh", "kaznerd-IOB2_test.txt")
-	f, err := os.Open(p)
-	if err != nil {
-		t.Fatalf("the KazNERD fixture is missing: %v", err)
-	}
-	defer f.Close()
-	var out, words []string
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" {
-			if len(words) > 0 {
-				out = append(out, strings.Join(words, " "))
-				words = nil
-			}
-			continue
-		}
-		if tok, _, ok := strings.Cut(line, " "); ok {
-			words = append(words, tok)
-		}
-	}
-	return out
-}
-
 // seedSearchBench fills a new store with n public stories in one
 // transaction, through the same revision and index code the Store uses.
 func seedSearchBench(t testing.TB, n int) *DB {
 	t.Helper()
-	sentences := benchSentences(t)
+	sentences := fixtures.KazNERDSentences(t)
 	db, err := Open(filepath.Join(t.TempDir(), "qalam.db"))
 	if err != nil {
 		t.Fatal(err)

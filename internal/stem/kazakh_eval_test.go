@@ -4,11 +4,12 @@ import (
 	"bufio"
 	"fmt"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 	"unicode"
+
+	"qalam/internal/fixtures"
 )
 
 // The Kazakh stemmer is measured against the lemmas of the UD Kazakh KTB
@@ -25,32 +26,6 @@ const (
 	aimAgreement    = 0.75      // the aim, reported, not enforced
 	aimCollision    = 0.02
 )
-
-// shared returns the path of a file under ../shared next to the repository
-// root (the directory holding go.mod), where the fixtures live in a checkout
-// and in CI. A missing file fails the test: the evaluation needs it.
-func shared(tb testing.TB, rel string) string {
-	tb.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			tb.Fatalf("no go.mod above %s: cannot locate ../shared/%s", dir, rel)
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", filepath.FromSlash(rel))
-	if _, err := os.Stat(p); err != nil {
-		tb.Fatalf("%s is missing (%v): the Kazakh stemmer evaluation needs the shared fixtures beside the repository (../shared, as in CI)", p, err)
-	}
-	return p
-}
 
 type formLemma struct{ form, lemma string }
 
@@ -162,7 +137,7 @@ func distinctLemmas(pairs []formLemma) []string {
 }
 
 func TestEvalKazakh(t *testing.T) {
-	pairs := ktbPairs(t, shared(t, "fixtures/kazakh/kk_ktb-ud-test.conllu"))
+	pairs := ktbPairs(t, fixtures.Path(t, "fixtures/kazakh/kk_ktb-ud-test.conllu"))
 	lemmas := distinctLemmas(pairs)
 	if len(pairs) < 1000 || len(lemmas) < 500 {
 		t.Fatalf("only %d pairs and %d lemmas read: is the fixture truncated?", len(pairs), len(lemmas))
@@ -219,38 +194,6 @@ func logMisses(t *testing.T, pairs []formLemma) {
 	}
 }
 
-// kazNERDSentences reads the tokens of the KazNERD test set (CoNLL: a token and
-// its tag a line, a blank line between sentences), grouped by sentence.
-func kazNERDSentences(tb testing.TB) [][]string {
-	tb.Helper()
-	f, err := os.Open(shared(tb, "fixtures/kazakh/kaznerd-IOB2_test.txt"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
-	var sentences [][]string
-	var cur []string
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		tok, _, _ := strings.Cut(sc.Text(), " ")
-		if tok == "" {
-			if len(cur) > 0 {
-				sentences = append(sentences, cur)
-				cur = nil
-			}
-			continue
-		}
-		cur = append(cur, tok)
-	}
-	if err := sc.Err(); err != nil {
-		tb.Fatal(err)
-	}
-	if len(cur) > 0 {
-		sentences = append(sentences, cur)
-	}
-	return sentences
-}
-
 // TestEvalKazNERD measures what can be measured without lemmas on real news
 // sentences: how far each method shrinks the vocabulary (distinct words vs
 // distinct keys). More shrinking is not better by itself (truncation
@@ -258,7 +201,7 @@ func kazNERDSentences(tb testing.TB) [][]string {
 // written against.
 func TestEvalKazNERD(t *testing.T) {
 	var words []string
-	for _, s := range kazNERDSentences(t) {
+	for _, s := range fixtures.KazNERD(t) {
 		for _, tok := range s {
 			if strings.ContainsFunc(tok, unicode.IsLetter) {
 				words = append(words, tok)

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"qalam/internal/fixtures"
 )
 
 // sameKey asserts that all words of a group share one key, and returns it.
@@ -153,7 +155,7 @@ func TestKeys(t *testing.T) {
 func BenchmarkKeysKazNERD(b *testing.B) {
 	var texts []string
 	words := 0
-	for _, s := range kazNERDSentences(b) {
+	for _, s := range fixtures.KazNERD(b) {
 		texts = append(texts, strings.Join(s, " "))
 		for _, tok := range s {
 			if strings.ContainsFunc(tok, isWordRune) {

@@ -1,48 +1,16 @@
 package translit
 
 import (
-	"bufio"
-	"os"
 	"strings"
 	"testing"
-)
 
-// kazNERDSentences reads the sentences of the KazNERD test set (CoNLL: one
-// token and its tag a line, a blank line between sentences).
-func kazNERDSentences(tb testing.TB) []string {
-	tb.Helper()
-	f, err := os.Open(shared(tb, "fixtures/kazakh/kaznerd-IOB2_test.txt"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
-	var sentences []string
-	var tokens []string
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		tok, _, _ := strings.Cut(sc.Text(), " ")
-		if tok == "" {
-			if len(tokens) > 0 {
-				sentences = append(sentences, strings.Join(tokens, " "))
-				tokens = tokens[:0]
-			}
-			continue
-		}
-		tokens = append(tokens, tok)
-	}
-	if err := sc.Err(); err != nil {
-		tb.Fatal(err)
-	}
-	if len(tokens) > 0 {
-		sentences = append(sentences, strings.Join(tokens, " "))
-	}
-	return sentences
-}
+	"qalam/internal/fixtures"
+)
 
 // Real text: after conversion no sentence of the corpus keeps a Kazakh
 // Cyrillic letter. The throughput is BenchmarkLatinKazNERD's.
 func TestKazNERDCorpus(t *testing.T) {
-	sentences := kazNERDSentences(t)
+	sentences := fixtures.KazNERDSentences(t)
 	if len(sentences) < 1000 {
 		t.Fatalf("read %d sentences from the KazNERD test set, want thousands", len(sentences))
 	}
@@ -80,7 +48,7 @@ func BenchmarkLatin(b *testing.B) {
 // BenchmarkLatinKazNERD converts the corpus sentence by sentence, the way
 // the site converts headlines and paragraphs.
 func BenchmarkLatinKazNERD(b *testing.B) {
-	sentences := kazNERDSentences(b)
+	sentences := fixtures.KazNERDSentences(b)
 	var n int64
 	for _, s := range sentences {
 		n += int64(len(s))

@@ -3,38 +3,13 @@ package translit
 import (
 	"bufio"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"unicode"
-)
 
-// shared returns a path under ../shared next to the repository root, where
-// the reference table and the corpora live; CI has them, so a missing file
-// fails rather than skips.
-func shared(t testing.TB, rel string) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatalf("no go.mod above the test's directory: cannot locate ../shared/%s", rel)
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", filepath.FromSlash(rel))
-	if _, err := os.Stat(p); err != nil {
-		t.Fatalf("%s is missing (%v): the transliteration tests need the shared reference data next to the repository (../shared, as in CI)", p, err)
-	}
-	return p
-}
+	"qalam/internal/fixtures"
+)
 
 // tableRows returns the cells of the markdown table rows of lines.
 func tableRows(lines []string) [][]string {
@@ -68,7 +43,7 @@ type reference struct {
 // pairs") and the "latin = cyrillic" notes.
 func readReference(t *testing.T) reference {
 	t.Helper()
-	data, err := os.ReadFile(shared(t, "reference/kazakh-latin-2021.md"))
+	data, err := os.ReadFile(fixtures.Path(t, "reference/kazakh-latin-2021.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
