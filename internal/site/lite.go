@@ -231,14 +231,9 @@ type LiteTranslation struct {
 }
 
 func (s *Site) liteStory(rq *request, svc news.Service, sectionSlug, last string) (*pagecache.Entry, error) {
-	p, err := s.publishedStory(rq, svc, last)
-	if err != nil {
-		return nil, err
-	}
-	sum := summaryOf(p)
-	canonPath := storyPath(rq.base, sum)
-	if rq.base+"/"+sectionSlug+"/"+last != canonPath {
-		return redirect(canonPath), nil
+	p, canonPath, moved, err := s.canonicalStory(rq, svc, sectionSlug, last)
+	if err != nil || moved != nil {
+		return moved, err
 	}
 	c := p.Rev.Content
 	l, err := s.liteLayout(rq, svc, c.Headline.Plain(), fullPath(canonPath))
@@ -248,6 +243,7 @@ func (s *Site) liteStory(rq *request, svc news.Service, sectionSlug, last string
 	l.CurrentSection = p.Section.ID
 	l.Canonical = rq.origin + l.Full
 	if hasLatin(svc) {
+		sum := summaryOf(p)
 		cyrl, latn := storyPath(litePrefix+"/"+svc.Code, sum), storyPath(litePrefix+"/"+svc.Code+latnSuffix, sum)
 		l.setScripts(escapePath(cyrl), escapePath(latn))
 		l.scriptAlts = nil

@@ -315,17 +315,26 @@ func (s *Site) publishedStory(rq *request, svc news.Service, last string) (news.
 	return p, nil
 }
 
-func (s *Site) storyPage(rq *request, svc news.Service, sectionSlug, last string) (*pagecache.Entry, error) {
-	p, err := s.publishedStory(rq, svc, last)
+// canonicalStory finds the public story a URL names and its canonical path
+// in the view being served; moved is the redirect to answer when the URL is
+// not that path: every earlier URL of a story carries its ID, and so do the
+// Latin view's URLs with a slug not written in Latin.
+func (s *Site) canonicalStory(rq *request, svc news.Service, sectionSlug, last string) (p news.Published, canonPath string, moved *pagecache.Entry, err error) {
+	p, err = s.publishedStory(rq, svc, last)
 	if err != nil {
-		return nil, err
+		return p, "", nil, err
 	}
-	sum := summaryOf(p)
-	canonPath := storyPath(rq.base, sum)
+	canonPath = storyPath(rq.base, summaryOf(p))
 	if rq.base+"/"+sectionSlug+"/"+last != canonPath {
-		// Every earlier URL of the story carries its ID: send it on. So do
-		// the Latin view's URLs with a slug not written in Latin.
-		return redirect(canonPath), nil
+		return p, canonPath, redirect(canonPath), nil
+	}
+	return p, canonPath, nil, nil
+}
+
+func (s *Site) storyPage(rq *request, svc news.Service, sectionSlug, last string) (*pagecache.Entry, error) {
+	p, canonPath, moved, err := s.canonicalStory(rq, svc, sectionSlug, last)
+	if err != nil || moved != nil {
+		return moved, err
 	}
 	c := p.Rev.Content
 	l, err := s.layout(rq, svc, c.Headline.Plain())
@@ -337,6 +346,7 @@ func (s *Site) storyPage(rq *request, svc news.Service, sectionSlug, last string
 	l.Description = c.Deck.Plain()
 	l.Canonical = rq.origin + escapePath(canonPath)
 	if hasLatin(svc) {
+		sum := summaryOf(p)
 		l.setScripts(escapePath(storyPath("/"+svc.Code, sum)), escapePath(storyPath("/"+svc.Code+latnSuffix, sum)))
 	} else if len(p.Translations) > 0 {
 		l.Alternates = append(l.Alternates, Alternate{Lang: svc.Lang, Href: l.Canonical})
