@@ -3,7 +3,8 @@
 //	qalam serve [--addr 127.0.0.1:8080] [--data ./data] [--demo]
 //
 // Every subcommand that opens the newsroom takes the same --data flag, so
-// they all work on one data dir, also while serve is running.
+// they all work on one data dir, also while serve is running. Each
+// subcommand lives in its own file and registers itself in commands.
 package main
 
 import (
@@ -15,23 +16,61 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"sort"
+	"strings"
 	"syscall"
 )
 
-const usage = `qalam — a newsroom platform for multilingual news services.
+// env is what a subcommand runs with.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	log            *slog.Logger
+}
 
-Usage:
-  qalam serve [flags]   serve the reader site, API and media (qalam serve --help)
-  qalam translit kk-latn  Cyrillic Kazakh on stdin to the 2021 Latin alphabet on stdout
-  qalam help            show this text
+// command is one subcommand: its one-line synopsis for the usage text and
+// the function that runs it.
+type command struct {
+	synopsis string
+	order    int // position in the usage text
+	run      func(ctx context.Context, args []string, e env) error
+}
 
-Settings come from flags or QALAM_* environment variables.
-`
+var commands = map[string]command{}
+
+// register adds a subcommand; called from the init of the file that holds it.
+func register(name string, order int, synopsis string, run func(ctx context.Context, args []string, e env) error) {
+	if _, dup := commands[name]; dup {
+		panic("qalam: command registered twice: " + name)
+	}
+	commands[name] = command{synopsis: synopsis, order: order, run: run}
+}
+
+func usage() string {
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Slice(names, func(i, j int) bool {
+		a, b := commands[names[i]], commands[names[j]]
+		if a.order != b.order {
+			return a.order < b.order
+		}
+		return names[i] < names[j]
+	})
+	var b strings.Builder
+	b.WriteString("qalam — a newsroom platform for multilingual news services.\n\nUsage:\n")
+	for _, n := range names {
+		fmt.Fprintf(&b, "  %s\n", commands[n].synopsis)
+	}
+	b.WriteString("  qalam help                show this text\n\nSettings come from flags or QALAM_* environment variables.\n")
+	return b.String()
+}
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+	if err := run(ctx, os.Stdin, os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintln(os.Stderr, "qalam:", err)
 		}
@@ -39,21 +78,21 @@ func main() {
 	}
 }
 
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func run(ctx context.Context, stdin io.Reader, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
+		fmt.Fprint(stderr, usage())
 		return errors.New("no command given")
 	}
-	log := slog.New(slog.NewTextHandler(stderr, nil))
 	switch args[0] {
-	case "serve":
-		return serve(ctx, args[1:], log, stderr)
-	case "translit":
-		return translitCmd(args[1:], os.Stdin, stdout, stderr)
 	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
+		fmt.Fprint(stdout, usage())
 		return nil
 	}
-	fmt.Fprint(stderr, usage)
-	return fmt.Errorf("unknown command %q", args[0])
+	c, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprint(stderr, usage())
+		return fmt.Errorf("unknown command %q", args[0])
+	}
+	e := env{stdin: stdin, stdout: stdout, stderr: stderr, log: slog.New(slog.NewTextHandler(stderr, nil))}
+	return c.run(ctx, args[1:], e)
 }

@@ -19,7 +19,7 @@ import (
 
 func TestServeHelpDocumentsEverySetting(t *testing.T) {
 	var out bytes.Buffer
-	err := run(context.Background(), []string{"serve", "--help"}, &out, &out)
+	err := run(context.Background(), nil, []string{"serve", "--help"}, &out, &out)
 	if err == nil || !strings.Contains(err.Error(), "help") {
 		t.Fatalf("serve --help: %v", err)
 	}
@@ -33,7 +33,7 @@ func TestServeHelpDocumentsEverySetting(t *testing.T) {
 
 func TestUnknownCommand(t *testing.T) {
 	var out bytes.Buffer
-	if err := run(context.Background(), []string{"frobnicate"}, &out, &out); err == nil {
+	if err := run(context.Background(), nil, []string{"frobnicate"}, &out, &out); err == nil {
 		t.Fatal("an unknown command succeeded")
 	}
 	if !strings.Contains(out.String(), "Usage") {
@@ -68,7 +68,9 @@ func TestServeDemoEndToEnd(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var logs syncBuffer
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"serve", "--addr", addr, "--data", dir, "--demo"}, &logs, &logs) }()
+	go func() {
+		done <- run(ctx, nil, []string{"serve", "--addr", addr, "--data", dir, "--demo"}, &logs, &logs)
+	}()
 	stopped := false
 	stop := func() {
 		if !stopped {

@@ -22,6 +22,11 @@ import (
 	"qalam/internal/sqlite"
 )
 
+func init() {
+	register("serve", 0, "qalam serve [flags]       serve the reader site, API and media (qalam serve --help)",
+		func(ctx context.Context, args []string, e env) error { return serve(ctx, args, e.log, e.stderr) })
+}
+
 func serve(ctx context.Context, args []string, log *slog.Logger, stderr io.Writer) error {
 	opts, err := config.ParseServe(args, stderr)
 	if err != nil {

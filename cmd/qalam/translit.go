@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -20,6 +21,13 @@ is copied unchanged, and so are bytes that are not valid UTF-8.
 Directions:
   kk-latn   Kazakh, Cyrillic to the 2021 Latin alphabet
 `
+
+func init() {
+	register("translit", 10, "qalam translit kk-latn    Cyrillic Kazakh on stdin to the 2021 Latin alphabet on stdout",
+		func(_ context.Context, args []string, e env) error {
+			return translitCmd(args, e.stdin, e.stdout, e.stderr)
+		})
+}
 
 // translitBuf bounds memory however long a line is: a line longer than
 // this is converted in pieces (see translitCut).

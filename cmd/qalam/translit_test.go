@@ -123,12 +123,12 @@ func TestTranslitErrors(t *testing.T) {
 // before reading anything.
 func TestRunTranslit(t *testing.T) {
 	var out, errOut bytes.Buffer
-	err := run(context.Background(), []string{"translit"}, &out, &errOut)
+	err := run(context.Background(), nil, []string{"translit"}, &out, &errOut)
 	if err == nil || !strings.Contains(errOut.String(), "Usage: qalam translit") {
 		t.Errorf("qalam translit: err %v, stderr %q", err, errOut.String())
 	}
 	out.Reset()
-	if err := run(context.Background(), []string{"help"}, &out, &errOut); err != nil || !strings.Contains(out.String(), "qalam translit kk-latn") {
+	if err := run(context.Background(), nil, []string{"help"}, &out, &errOut); err != nil || !strings.Contains(out.String(), "qalam translit kk-latn") {
 		t.Errorf("qalam help does not list translit: %v %q", err, out.String())
 	}
 }
