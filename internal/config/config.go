@@ -27,6 +27,25 @@ type Options struct {
 	CacheBytes     int64          // page cache bound
 	AccessLog      bool           // log requests (never IP or User-Agent)
 	PollInterval   time.Duration  // how often to check for content changes
+	// Primary is the site's main address: rel=canonical and every copy
+	// made for elsewhere (feeds' ids, the static export) name it. It is
+	// one of Hosts: --primary, else the first --hosts entry, else the
+	// listen address.
+	Primary Origin
+	// AdminOrigin is the one origin the newsroom admin answers on, so
+	// passkeys hold across mirrors (it may be an onion address). Defaults
+	// to Primary.
+	AdminOrigin Origin
+	// CountryHeader names a request header, set by a trusted CDN, that
+	// carries the reader's ISO country code (e.g. CF-IPCountry); read only
+	// from TrustedProxies.
+	CountryHeader string
+	// GeoIPDB is the path of a MaxMind-format country database used when
+	// no CountryHeader is configured.
+	GeoIPDB string
+	// SigningKey is the file of the newsroom's Ed25519 private key for
+	// signed exports, when it lives outside the data dir.
+	SigningKey string
 }
 
 // Origin is a host name the site answers on and the origin it builds
@@ -79,6 +98,11 @@ func ParseServe(args []string, out io.Writer) (Options, error) {
 	proxies := fs.String("trusted-proxies", env("QALAM_TRUSTED_PROXIES", ""), "comma-separated `CIDRs` of reverse proxies whose X-Forwarded-Proto is trusted (env QALAM_TRUSTED_PROXIES)")
 	cacheMB := fs.Int("cache-mb", atoi(env("QALAM_CACHE_MB", "128"), 128), "page cache size in `MiB` (env QALAM_CACHE_MB)")
 	fs.BoolVar(&o.AccessLog, "access-log", envBool("QALAM_ACCESS_LOG", true), "log each request's method, path, status and duration; never the reader's IP or User-Agent (env QALAM_ACCESS_LOG)")
+	primary := fs.String("primary", env("QALAM_PRIMARY", ""), "the site's main `origin` for rel=canonical, e.g. https://news.example.org; defaults to the first --hosts entry, else the listen address (env QALAM_PRIMARY)")
+	admin := fs.String("admin-origin", env("QALAM_ADMIN_ORIGIN", ""), "the one `origin` the newsroom admin answers on (may be an onion address); defaults to the primary (env QALAM_ADMIN_ORIGIN)")
+	fs.StringVar(&o.CountryHeader, "country-header", env("QALAM_COUNTRY_HEADER", ""), "request `header` with the reader's country code set by a trusted CDN, e.g. CF-IPCountry; believed only from --trusted-proxies (env QALAM_COUNTRY_HEADER)")
+	fs.StringVar(&o.GeoIPDB, "geoip-db", env("QALAM_GEOIP_DB", ""), "`path` of a MaxMind-format (.mmdb) country database for country-targeted notices, used when no --country-header is set (env QALAM_GEOIP_DB)")
+	fs.StringVar(&o.SigningKey, "signing-key", env("QALAM_SIGNING_KEY", ""), "`file` of the newsroom's Ed25519 signing key when kept outside the data dir (env QALAM_SIGNING_KEY)")
 	fs.DurationVar(&o.PollInterval, "poll", 250*time.Millisecond, "how often to check the database for changes made by other processes")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -101,7 +125,49 @@ func ParseServe(args []string, out io.Writer) (Options, error) {
 	if o.TrustedProxies, err = parsePrefixes(*proxies); err != nil {
 		return o, err
 	}
+	if o.Primary, err = pickOrigin("--primary", *primary, o.Hosts, defaultPrimary(o.Hosts, *hosts)); err != nil {
+		return o, err
+	}
+	if o.AdminOrigin, err = pickOrigin("--admin-origin", *admin, o.Hosts, o.Primary); err != nil {
+		return o, err
+	}
+	if o.CountryHeader != "" && o.GeoIPDB != "" {
+		return o, errors.New("serve: give --country-header or --geoip-db, not both")
+	}
+	if o.CountryHeader != "" && len(o.TrustedProxies) == 0 {
+		return o, errors.New("serve: --country-header needs --trusted-proxies: the header is believed only from the CDN")
+	}
 	return o, nil
+}
+
+// defaultPrimary is the first --hosts entry, else the listen address.
+func defaultPrimary(hosts []Origin, extra string) Origin {
+	if extras, err := parseOrigins(extra); err == nil && len(extras) > 0 {
+		for _, h := range hosts {
+			if h.Host == extras[0].Host {
+				return h
+			}
+		}
+	}
+	return hosts[0]
+}
+
+// pickOrigin resolves a flag naming one of the hosts (as a host name or an
+// origin); "" gives def.
+func pickOrigin(flag, v string, hosts []Origin, def Origin) (Origin, error) {
+	if v == "" {
+		return def, nil
+	}
+	given, err := parseOrigins(v)
+	if err != nil || len(given) != 1 {
+		return Origin{}, fmt.Errorf("serve: %s %q: give one host name or origin", flag, v)
+	}
+	for _, h := range hosts {
+		if h.Host == given[0].Host {
+			return h, nil
+		}
+	}
+	return Origin{}, fmt.Errorf("serve: %s %q is not among the hosts the site answers on; add it to --hosts", flag, v)
 }
 
 func atoi(s string, def int) int {
@@ -134,7 +200,20 @@ func Hosts(addr, extra string) ([]Origin, error) {
 		add(Origin{"http", net.JoinHostPort(host, port)})
 	}
 	add(Origin{"http", net.JoinHostPort("localhost", port)})
-	for _, h := range strings.Split(extra, ",") {
+	extras, err := parseOrigins(extra)
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range extras {
+		add(o)
+	}
+	return out, nil
+}
+
+// parseOrigins reads a comma-separated list of host names or origins.
+func parseOrigins(list string) ([]Origin, error) {
+	var out []Origin
+	for _, h := range strings.Split(list, ",") {
 		h = strings.TrimSpace(h)
 		if h == "" {
 			continue
@@ -149,7 +228,8 @@ func Hosts(addr, extra string) ([]Origin, error) {
 		} else if strings.ContainsAny(h, "/?# ") {
 			return nil, fmt.Errorf("host %q: give a host name or an origin such as https://news.example.org", h)
 		}
-		add(o)
+		o.Host = strings.ToLower(o.Host)
+		out = append(out, o)
 	}
 	return out, nil
 }
