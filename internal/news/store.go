@@ -133,6 +133,9 @@ type Store interface {
 	SetBanner(ctx context.Context, b Banner) error
 	SetCuration(ctx context.Context, service string, storyIDs []string) error // lead first; ErrInvalid for another service's story
 
+	// Mirrors: other addresses of the site.
+	MirrorStore
+
 	// Staff accounts (private).
 	PutStaff(ctx context.Context, s *Staff) error // assigns ID; ErrConflict on a taken email
 	Staff(ctx context.Context, id string) (Staff, error)

@@ -54,6 +54,7 @@ func Run(t *testing.T, open func(t *testing.T) news.Store) {
 		{"ContentVersion", testContentVersion},
 	}
 	tests = append(tests, jobTests...)
+	tests = append(tests, mirrorTests...)
 	tests = append(tests, searchTests...)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -12,5 +12,5 @@ CREATE TABLE mirrors (
 	listed   INTEGER NOT NULL CHECK (listed IN (0, 1)),
 	active   INTEGER NOT NULL CHECK (active IN (0, 1)),
 	position INTEGER NOT NULL,
-	updated  INTEGER NOT NULL
+	updated  INTEGER       -- NULL when never set
 );
