@@ -84,7 +84,7 @@ func (m Mirror) Validate() error {
 // MirrorStore keeps the mirror list. Changing it bumps the content version,
 // so every process serves the new hosts and pages within a second.
 type MirrorStore interface {
-	Mirrors(ctx context.Context) ([]Mirror, error) // all, by Position then Origin
+	Mirrors(ctx context.Context) ([]Mirror, error)  // all, by Position then Origin
 	PutMirror(ctx context.Context, m *Mirror) error // assigns ID; normalizes Origin; ErrInvalid; ErrConflict on a taken origin
 	DeleteMirror(ctx context.Context, id string) error
 }
