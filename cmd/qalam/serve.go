@@ -78,7 +78,11 @@ func serve(ctx context.Context, args []string, log *slog.Logger, stderr io.Write
 	}
 	srv.SetReady()
 	go srv.Watch(ctx, opts.PollInterval)
-	defer runJobs(ctx, store, log)()
+	stopJobs, err := runJobs(ctx, opts, store, log)
+	if err != nil {
+		return err
+	}
+	defer stopJobs()
 
 	select {
 	case err := <-errc:
@@ -93,17 +97,40 @@ func serve(ctx context.Context, args []string, log *slog.Logger, stderr io.Write
 	return nil
 }
 
-// runJobs starts the job queue's runner (scheduled publishing) and returns
-// the function that stops it and waits, so the store outlives it. Every
-// serve process on the data dir runs one; leases keep them from doing a job
-// twice.
-func runJobs(ctx context.Context, store *sqlite.DB, log *slog.Logger) (stop func()) {
-	ctx, cancel := context.WithCancel(ctx)
-	r := &jobs.Runner{
-		Queue:    store,
-		Handlers: map[string]jobs.Handler{news.JobPublish: jobs.Publish(store, time.Now)},
-		Log:      log,
+// jobSetup makes the handlers of some job kinds for a serve process; files
+// of this package add theirs with registerJobs from their init.
+type jobSetup func(ctx context.Context, opts config.Options, store *sqlite.DB, log *slog.Logger) (map[string]jobs.Handler, error)
+
+var jobSetups []jobSetup
+
+func registerJobs(f jobSetup) { jobSetups = append(jobSetups, f) }
+
+func init() {
+	registerJobs(func(_ context.Context, _ config.Options, store *sqlite.DB, _ *slog.Logger) (map[string]jobs.Handler, error) {
+		return map[string]jobs.Handler{news.JobPublish: jobs.Publish(store, time.Now)}, nil
+	})
+}
+
+// runJobs starts the job queue's runner (scheduled publishing and every
+// registered kind) and returns the function that stops it and waits, so the
+// store outlives it. Every serve process on the data dir runs one; leases
+// keep them from doing a job twice.
+func runJobs(ctx context.Context, opts config.Options, store *sqlite.DB, log *slog.Logger) (stop func(), err error) {
+	handlers := map[string]jobs.Handler{}
+	for _, setup := range jobSetups {
+		hs, err := setup(ctx, opts, store, log)
+		if err != nil {
+			return nil, err
+		}
+		for kind, h := range hs {
+			if _, dup := handlers[kind]; dup {
+				return nil, fmt.Errorf("job kind %q has two handlers", kind)
+			}
+			handlers[kind] = h
+		}
 	}
+	ctx, cancel := context.WithCancel(ctx)
+	r := &jobs.Runner{Queue: store, Handlers: handlers, Log: log}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -114,7 +141,7 @@ func runJobs(ctx context.Context, store *sqlite.DB, log *slog.Logger) (stop func
 	return func() {
 		cancel()
 		<-done
-	}
+	}, nil
 }
 
 // openNewsroom opens the data dir every subcommand shares: the database
