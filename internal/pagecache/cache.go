@@ -28,6 +28,7 @@ type Entry struct {
 	// Header values made once, so serving a hit allocates as little as
 	// possible: a cached page is the hottest path there is.
 	plainTag, gzipTag, plainLen, gzipLen []string
+	vary                                 []string // Accept-Encoding plus the entry's own Vary
 }
 
 var (
@@ -54,6 +55,10 @@ func NewEntry(status int, h http.Header, body []byte) *Entry {
 	}
 	e.plainTag, e.plainLen = []string{e.ETag}, []string{strconv.Itoa(len(e.Plain))}
 	e.gzipTag, e.gzipLen = []string{e.GzipETag}, []string{strconv.Itoa(len(e.Gzip))}
+	e.vary = varyAE
+	if own := h.Values("Vary"); len(own) > 0 {
+		e.vary = append(append([]string{}, varyAE...), own...)
+	}
 	return e
 }
 
@@ -77,7 +82,7 @@ func (e *Entry) Serve(w http.ResponseWriter, r *http.Request) {
 	}
 	body, etag, tagHdr, lenHdr := e.Plain, e.ETag, e.plainTag, e.plainLen
 	if e.Gzip != nil {
-		h["Vary"] = varyAE
+		h["Vary"] = e.vary
 		if AcceptsGzip(r.Header.Get("Accept-Encoding")) {
 			body, etag, tagHdr, lenHdr = e.Gzip, e.GzipETag, e.gzipTag, e.gzipLen
 			h["Content-Encoding"] = encGzip

@@ -128,3 +128,22 @@ func TestAcceptsGzip(t *testing.T) {
 		}
 	}
 }
+
+// An entry that varies on more than the encoding (a CDN's country header)
+// keeps its own Vary beside Accept-Encoding, plain or compressed.
+func TestServeKeepsEntryVary(t *testing.T) {
+	h := http.Header{}
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Vary", "CF-IPCountry")
+	e := NewEntry(200, h, []byte(strings.Repeat("Қазақстан ", 100)))
+	for _, ae := range []string{"gzip", ""} {
+		req := httptest.NewRequest("GET", "/", nil)
+		req.Header.Set("Accept-Encoding", ae)
+		rec := httptest.NewRecorder()
+		e.Serve(rec, req)
+		got := strings.Join(rec.Header().Values("Vary"), ", ")
+		if got != "Accept-Encoding, CF-IPCountry" {
+			t.Errorf("Accept-Encoding %q: Vary %q", ae, got)
+		}
+	}
+}
