@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/netip"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"qalam/internal/config"
@@ -17,7 +18,8 @@ import (
 // Hosts knows the host names the site answers on and the origin each one
 // builds absolute URLs from, so links stay on the host the reader used.
 type Hosts struct {
-	byHost  map[string]hostOrigins
+	fixed   []config.Origin
+	byHost  atomic.Pointer[map[string]hostOrigins]
 	trusted []netip.Prefix
 }
 
@@ -29,26 +31,45 @@ type hostOrigins struct {
 // NewHosts returns the table for the configured hosts; X-Forwarded-Proto
 // is believed only from peers in trusted.
 func NewHosts(hosts []config.Origin, trusted []netip.Prefix) *Hosts {
-	h := &Hosts{byHost: make(map[string]hostOrigins, len(hosts)), trusted: trusted}
-	for _, o := range hosts {
-		h.byHost[o.Host] = hostOrigins{configured: o.String(), http: "http://" + o.Host, https: "https://" + o.Host}
-	}
+	h := &Hosts{fixed: hosts, trusted: trusted}
+	h.SetExtra(nil)
 	return h
 }
 
+// SetExtra replaces the hosts added beside the configured ones (the
+// mirrors kept in the database); requests in flight see the old table or
+// the new one, never a mix. A configured host keeps its configured scheme.
+func (h *Hosts) SetExtra(extra []config.Origin) {
+	m := make(map[string]hostOrigins, len(h.fixed)+len(extra))
+	for _, list := range [][]config.Origin{extra, h.fixed} {
+		for _, o := range list {
+			host := strings.ToLower(o.Host)
+			m[host] = hostOrigins{configured: o.Scheme + "://" + host, http: "http://" + host, https: "https://" + host}
+		}
+	}
+	h.byHost.Store(&m)
+}
+
 func (h *Hosts) lookup(host string) (hostOrigins, bool) {
-	o, ok := h.byHost[host]
+	m := *h.byHost.Load()
+	o, ok := m[host]
 	if !ok {
 		host = strings.ToLower(host)
-		o, ok = h.byHost[host]
+		o, ok = m[host]
 	}
 	if !ok {
 		// A default port may be left out or sent explicitly.
 		if hn, p, err := net.SplitHostPort(host); err == nil && (p == "80" || p == "443") {
-			o, ok = h.byHost[hn]
+			o, ok = m[hn]
 		}
 	}
 	return o, ok
+}
+
+// Known reports whether the site answers on host.
+func (h *Hosts) Known(host string) bool {
+	_, ok := h.lookup(host)
+	return ok
 }
 
 // Origin returns the origin ("https://news.example.org") the request came

@@ -66,7 +66,7 @@ func cyrillicLeft(t *testing.T, body string) []string {
 // is reached only through links that say so (hreflang="kk": the switcher
 // and the alternate link).
 func latinLinkOK(path string, otherServices []string) bool {
-	for _, p := range append([]string{"/kk-latn/", "/lite/kk-latn/", "/assets/", "/media/", "/feeds/", "/api/"}, otherServices...) {
+	for _, p := range append([]string{"/kk-latn/", "/lite/kk-latn/", "/assets/", "/media/", "/feeds/", "/api/", "/mirrors.json"}, otherServices...) {
 		if strings.HasPrefix(path, p) {
 			return true
 		}

@@ -33,6 +33,8 @@ type Server struct {
 	API     *api.API
 	Feed    *feed.Handler
 	origin  func(*http.Request) string
+	hosts   *httpkit.Hosts
+	mirrors atomic.Pointer[mirrorState]
 	handler http.Handler
 	ready   atomic.Bool
 	log     *slog.Logger
@@ -58,15 +60,12 @@ func New(opts config.Options, store news.Store, lib *media.Library, log *slog.Lo
 	s := &Server{opts: opts, store: store, log: log, now: now, cache: pagecache.New(opts.CacheBytes)}
 	static := assets.LoadStatic()
 	var err error
-	var origins []string
-	for _, o := range opts.Hosts {
-		origins = append(origins, o.String())
-	}
 	hosts := httpkit.NewHosts(opts.Hosts, opts.TrustedProxies)
+	s.hosts = hosts
 	mediaHandler := lib.Handler(func(ctx context.Context, id string) (news.Asset, error) {
 		return store.PublicAsset(ctx, id, news.Time(s.now()))
 	})
-	s.Site, err = site.New(site.Config{Store: store, Static: static, Cache: s.cache, Now: now, Log: log, Origins: origins, Origin: hosts.Origin,
+	s.Site, err = site.New(site.Config{Store: store, Static: static, Cache: s.cache, Now: now, Log: log, Primary: opts.Primary.String(), Origin: hosts.Origin,
 		MediaSize: func(ctx context.Context, u string) int64 { return headSize(ctx, mediaHandler, u) }})
 	if err != nil {
 		return nil, err
@@ -93,6 +92,7 @@ func New(opts config.Options, store news.Store, lib *media.Library, log *slog.Lo
 	mux.Handle("/", s.whenReady(s.Site))
 
 	var h http.Handler = mux
+	h = s.mirrorRoutes(h)
 	h = hosts.Check(h)
 	h = httpkit.Secure(maxBody, h)
 	if opts.AccessLog {
@@ -222,6 +222,9 @@ func (s *Server) Poll(ctx context.Context) (bool, error) {
 	changed := v != s.watch.version
 	if !first && !changed && !due {
 		return false, nil
+	}
+	if err := s.refreshMirrors(ctx); err != nil {
+		return false, err
 	}
 	s.cache.Purge()
 	s.watch.started, s.watch.version = true, v

@@ -168,7 +168,7 @@ func (s *Site) liteHome(rq *request, svc news.Service) (*pagecache.Entry, error)
 		return nil, err
 	}
 	l.IsHome = true
-	l.Canonical = rq.origin + l.Full
+	l.Canonical = s.primary + l.Full
 	// The full home's selection, without its images.
 	full, err := s.homeStories(rq, svc, l)
 	if err != nil {
@@ -200,7 +200,7 @@ func (s *Site) liteSection(rq *request, svc news.Service, slug string) (*pagecac
 	if q.Cursor != "" && len(pg.Items) == 0 {
 		return nil, &httpError{status: http.StatusNotFound, svc: &svc}
 	}
-	l.Canonical = rq.origin + l.Full
+	l.Canonical = s.primary + l.Full
 	if q.Cursor != "" {
 		l.Canonical += "?cursor=" + q.Cursor
 		l.Full += "?cursor=" + q.Cursor
@@ -241,7 +241,7 @@ func (s *Site) liteStory(rq *request, svc news.Service, sectionSlug, last string
 		return nil, err
 	}
 	l.CurrentSection = p.Section.ID
-	l.Canonical = rq.origin + l.Full
+	l.Canonical = s.primary + l.Full
 	if hasLatin(svc) {
 		sum := summaryOf(p)
 		cyrl, latn := storyPath(litePrefix+"/"+svc.Code, sum), storyPath(litePrefix+"/"+svc.Code+latnSuffix, sum)

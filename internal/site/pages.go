@@ -1,6 +1,7 @@
 package site
 
 import (
+	"context"
 	"errors"
 	"html"
 	"html/template"
@@ -52,7 +53,7 @@ func (s *Site) home(rq *request, svc news.Service) (*pagecache.Entry, error) {
 	}
 	l.IsHome = true
 	l.Description = svc.Tagline
-	l.Canonical = rq.origin + l.Home()
+	l.Canonical = s.primary + l.Home()
 	l.OG = &OpenGraph{Type: "website", Title: svc.Name, Description: svc.Tagline, Locale: ogLocale(svc.Lang)}
 	l.setLite(rq, l.Home())
 	p, err := s.homeStories(rq, svc, l)
@@ -137,7 +138,7 @@ func (s *Site) list(rq *request, svc news.Service, base, heading string, q news.
 		}
 		return nil, err
 	}
-	canon := rq.origin + escapePath(base)
+	canon := s.primary + escapePath(base)
 	if q.Cursor != "" {
 		canon += "?cursor=" + q.Cursor
 		l.Robots = "noindex, follow"
@@ -344,7 +345,7 @@ func (s *Site) storyPage(rq *request, svc news.Service, sectionSlug, last string
 	l.CurrentSection = p.Section.ID
 	l.setLite(rq, canonPath)
 	l.Description = c.Deck.Plain()
-	l.Canonical = rq.origin + escapePath(canonPath)
+	l.Canonical = s.primary + escapePath(canonPath)
 	if hasLatin(svc) {
 		sum := summaryOf(p)
 		l.setScripts(escapePath(storyPath("/"+svc.Code, sum)), escapePath(storyPath("/"+svc.Code+latnSuffix, sum)))
@@ -353,9 +354,9 @@ func (s *Site) storyPage(rq *request, svc news.Service, sectionSlug, last string
 	}
 	for _, tr := range p.Translations {
 		base := "/" + tr.Service.Code
-		l.Alternates = append(l.Alternates, Alternate{Lang: tr.Service.Lang, Href: rq.origin + escapePath(storyPath(base, tr.Summary))})
+		l.Alternates = append(l.Alternates, Alternate{Lang: tr.Service.Lang, Href: s.primary + escapePath(storyPath(base, tr.Summary))})
 		if hasLatin(tr.Service) {
-			l.Alternates = append(l.Alternates, Alternate{Lang: latnLang, Href: rq.origin + escapePath(storyPath(base+latnSuffix, tr.Summary))})
+			l.Alternates = append(l.Alternates, Alternate{Lang: latnLang, Href: s.primary + escapePath(storyPath(base+latnSuffix, tr.Summary))})
 		}
 	}
 	page := &StoryPage{Layout: l, P: p}
@@ -416,16 +417,35 @@ func summaryOf(p news.Published) news.Summary {
 		Headline: c.Headline, Deck: c.Deck, Dateline: c.Dateline, Lead: c.Lead, PublishAt: p.Story.PublishAt, UpdatedAt: p.Story.UpdatedAt}
 }
 
-// MirrorsPage lists the addresses the site answers on.
+// MirrorsPage lists the addresses readers can reach the site on: the
+// primary and the listed, active mirrors.
 type MirrorsPage struct {
 	*Layout
-	Mirrors []Mirror
+	Mirrors     []Mirror
+	Fingerprint string // the newsroom's export signing key, "" if none
 }
 
 // Mirror is one address of the site.
 type Mirror struct {
 	URL     string
+	Kind    news.MirrorKind
 	Current bool
+}
+
+// publishedMirrors is the mirror list readers see: the primary first, then
+// the listed, active mirrors in the newsroom's order.
+func (s *Site) publishedMirrors(ctx context.Context) ([]news.Mirror, error) {
+	ms, err := s.store.Mirrors(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := []news.Mirror{{Origin: s.primary, Kind: news.MirrorPlain, Listed: true, Active: true}}
+	for _, m := range ms {
+		if m.Listed && m.Active && m.Origin != s.primary {
+			out = append(out, m)
+		}
+	}
+	return out, nil
 }
 
 func (s *Site) mirrors(rq *request, svc news.Service) (*pagecache.Entry, error) {
@@ -433,10 +453,18 @@ func (s *Site) mirrors(rq *request, svc news.Service) (*pagecache.Entry, error) 
 	if err != nil {
 		return nil, err
 	}
-	l.Canonical = rq.origin + rq.base + "/mirrors"
-	p := &MirrorsPage{Layout: l}
-	for _, o := range s.origins {
-		p.Mirrors = append(p.Mirrors, Mirror{URL: o + l.Home(), Current: o == rq.origin})
+	l.Canonical = s.primary + rq.base + "/mirrors"
+	ms, err := s.publishedMirrors(rq.ctx)
+	if err != nil {
+		return nil, err
+	}
+	p := &MirrorsPage{Layout: l, Fingerprint: s.fingerprint}
+	for _, m := range ms {
+		home := l.Home()
+		if m.Kind == news.MirrorLite {
+			home = litePrefix + l.Home()
+		}
+		p.Mirrors = append(p.Mirrors, Mirror{URL: m.Origin + home, Kind: m.Kind, Current: m.Origin == rq.origin})
 	}
 	return s.page("mirrors", http.StatusOK, l, p)
 }

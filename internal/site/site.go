@@ -35,8 +35,11 @@ type Site struct {
 	pages   map[string]*template.Template
 	now     func() time.Time
 	log     *slog.Logger
-	origins []string
-	origin  func(*http.Request) string
+	primary string // the site's main origin: rel=canonical names it
+	// fingerprint is the newsroom's export signing key's fingerprint,
+	// published so readers can check a copy of the site.
+	fingerprint string
+	origin      func(*http.Request) string
 	renders atomic.Int64
 	// mediaSize tells the byte size of a media variant URL, for the size
 	// lite pages print on an image's link; 0 when unknown.
@@ -50,9 +53,12 @@ type Config struct {
 	Cache  *pagecache.Cache
 	Now    func() time.Time // defaults to time.Now
 	Log    *slog.Logger
-	// Origins are the addresses the site answers on, published on the
-	// mirrors page so readers can reach it when one is blocked.
-	Origins []string
+	// Primary is the site's main origin ("https://news.example.org"):
+	// rel=canonical and hreflang name it whatever host a page is read on.
+	Primary string
+	// Fingerprint is the fingerprint of the newsroom's signing key for
+	// static exports, shown on the mirrors page; "" if there is none.
+	Fingerprint string
 	// Origin tells the origin a request came in on (httpkit.Hosts.Origin).
 	Origin func(*http.Request) string
 	// MediaSize tells the byte size of the media file at a /media/ URL
@@ -62,7 +68,7 @@ type Config struct {
 
 // New parses the templates and returns the site.
 func New(c Config) (*Site, error) {
-	s := &Site{store: c.Store, static: c.Static, cache: c.Cache, now: c.Now, log: c.Log, origins: c.Origins, origin: c.Origin, mediaSize: c.MediaSize}
+	s := &Site{store: c.Store, static: c.Static, cache: c.Cache, now: c.Now, log: c.Log, primary: c.Primary, fingerprint: c.Fingerprint, origin: c.Origin, mediaSize: c.MediaSize}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -261,6 +267,9 @@ func (s *Site) route(rq *request) (*pagecache.Entry, error) {
 	}
 	if segs[0] == liteSeg {
 		return s.liteRoute(rq, segs[1:])
+	}
+	if len(segs) == 1 && segs[0] == mirrorsJSON {
+		return s.mirrorsDoc(rq)
 	}
 	svc, err := s.service(rq, segs[0])
 	if err != nil {
