@@ -40,7 +40,7 @@ type Site struct {
 	// published so readers can check a copy of the site.
 	fingerprint string
 	origin      func(*http.Request) string
-	renders atomic.Int64
+	renders     atomic.Int64
 	// mediaSize tells the byte size of a media variant URL, for the size
 	// lite pages print on an image's link; 0 when unknown.
 	mediaSize func(ctx context.Context, url string) int64
