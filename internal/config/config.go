@@ -46,6 +46,8 @@ type Options struct {
 	// SigningKey is the file of the newsroom's Ed25519 private key for
 	// signed exports, when it lives outside the data dir.
 	SigningKey string
+	// Newsletter: SMTP and the daily edition's time (newsletter.go).
+	Newsletter Newsletter
 }
 
 // Origin is a host name the site answers on and the origin it builds
@@ -104,7 +106,11 @@ func ParseServe(args []string, out io.Writer) (Options, error) {
 	fs.StringVar(&o.GeoIPDB, "geoip-db", env("QALAM_GEOIP_DB", ""), "`path` of a MaxMind-format (.mmdb) country database for country-targeted notices, used when no --country-header is set (env QALAM_GEOIP_DB)")
 	fs.StringVar(&o.SigningKey, "signing-key", env("QALAM_SIGNING_KEY", ""), "`file` of the newsroom's Ed25519 signing key when kept outside the data dir (env QALAM_SIGNING_KEY)")
 	fs.DurationVar(&o.PollInterval, "poll", 250*time.Millisecond, "how often to check the database for changes made by other processes")
+	checkNewsletter := newsletterFlags(fs, &o.Newsletter)
 	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if err := checkNewsletter(); err != nil {
 		return o, err
 	}
 	if fs.NArg() > 0 {
