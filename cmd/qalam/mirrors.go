@@ -34,7 +34,9 @@ Flags of add (all commands take --data):
 
 func init() {
 	register("mirrors", 20, "qalam mirrors list|add|enable|disable|remove   the addresses readers reach the site on",
-		func(ctx context.Context, args []string, e env) error { return mirrorsCmd(ctx, args, e.stdout, e.stderr) })
+		func(ctx context.Context, args []string, e env) error {
+			return mirrorsCmd(ctx, args, e.stdout, e.stderr)
+		})
 }
 
 func mirrorsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
