@@ -356,6 +356,9 @@ type StaffStore interface {
 	// UpdateSession stores a session's stage, last use, factor time and
 	// pending TOTP secret; ErrNotFound.
 	UpdateSession(ctx context.Context, s StaffSession) error
+	// TouchSession records a session's last use (only that, so it never
+	// undoes a concurrent change of stage or factor time); ErrNotFound.
+	TouchSession(ctx context.Context, id string, at time.Time) error
 	// DeleteSession ends one session of a person; ErrNotFound if that
 	// person has no such session.
 	DeleteSession(ctx context.Context, staff, id string) error

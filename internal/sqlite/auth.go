@@ -381,6 +381,12 @@ func (db *DB) UpdateSession(ctx context.Context, s news.StaffSession) error {
 	})
 }
 
+func (db *DB) TouchSession(ctx context.Context, id string, at time.Time) error {
+	return db.write(ctx, func(tx *sql.Tx) error {
+		return execOne(ctx, tx, "staff session", `UPDATE staff_sessions SET last_seen = ? WHERE id = ?`, at.UnixMicro(), id)
+	})
+}
+
 func (db *DB) DeleteSession(ctx context.Context, staff, id string) error {
 	return db.write(ctx, func(tx *sql.Tx) error {
 		return execOne(ctx, tx, "staff session", `DELETE FROM staff_sessions WHERE id = ? AND staff = ?`, id, staff)
