@@ -3,7 +3,10 @@ package stem
 import (
 	"sort"
 	"strings"
+	"unicode"
 	"unicode/utf8"
+
+	"qalam/internal/translit"
 )
 
 // The Kazakh stemmer strips inflectional suffixes from the end of a
@@ -366,4 +369,109 @@ func fits(stem string, c cond) bool {
 		return isVowel(r)
 	}
 	return false
+}
+
+// kazakhSpelling returns the one spelling under which a lowercased Kazakh
+// word and its 2021 Latin form are stemmed: Cyrillic(Latin(w)) of package
+// translit. A Cyrillic word comes back as it is unless it holds a letter
+// the Latin form merges with another (и/й by context, һ→х, э→е, ц→тс,
+// ч→тш, щ→шш, ъ and ь dropped); a Latin word comes back in Cyrillic. So
+// Key("kk", translit.Latin(w)) == Key("kk", w), and a reader of the Latin
+// view finds Cyrillic stories with the words they see.
+func kazakhSpelling(w string) string {
+	change := false
+	for _, r := range w {
+		switch {
+		case r < 0x400 || r > 0x4ff:
+			if unicode.IsLetter(r) {
+				// Latin (or another script): the general way.
+				return translit.Cyrillic(translit.Latin(w))
+			}
+		case r == 'и' || r == 'й' || r == 'һ' || r == 'э' || r == 'ц' || r == 'ч' || r == 'щ' || r == 'ъ' || r == 'ь' || r == 'ё':
+			change = true
+		}
+	}
+	if !change {
+		return w
+	}
+	return cyrillicSpelling(w)
+}
+
+// cyrillicSpelling is Cyrillic(Latin(w)) for a lowercase word of Cyrillic
+// letters, digits and marks, without building the Latin form: reading the
+// Latin back, i followed by a or u is я or ю, any other i is й after a vowel
+// and и elsewhere; ц ч щ һ э come back as тс тш шш х е; ъ and ь, which
+// Latin drops, go. TestCyrillicSpelling holds it to the long way.
+func cyrillicSpelling(w string) string {
+	var b strings.Builder
+	b.Grow(len(w) + 4)
+	prevVowel := false
+	emit := func(r rune) {
+		b.WriteRune(r)
+		prevVowel = isVowel(r)
+	}
+	for i := 0; i < len(w); {
+		r, n := utf8.DecodeRuneInString(w[i:])
+		i += n
+		switch r {
+		case 'и', 'й', 'ё':
+			next, m := nextLetter(w[i:])
+			switch {
+			case r != 'ё' && next == 'а':
+				emit('я')
+				i += m
+			case r != 'ё' && next == 'у':
+				emit('ю')
+				i += m
+			case prevVowel:
+				emit('й')
+			default:
+				emit('и')
+			}
+			if r == 'ё' {
+				emit('о')
+			}
+		case 'ъ', 'ь':
+		case 'ц':
+			emit('т')
+			emit('с')
+		case 'ч':
+			emit('т')
+			emit('ш')
+		case 'щ':
+			emit('ш')
+			emit('ш')
+		case 'һ':
+			emit('х')
+		case 'э':
+			emit('е')
+		default:
+			if r >= 0x400 && r <= 0x4ff && isKazakhLetter(r) {
+				emit(r)
+			} else {
+				b.WriteRune(r)
+				prevVowel = false
+			}
+		}
+	}
+	return b.String()
+}
+
+// nextLetter returns the letter after any ъ and ь at the start of s, and
+// the bytes up to its end.
+func nextLetter(s string) (rune, int) {
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		i += n
+		if r != 'ъ' && r != 'ь' {
+			return r, i
+		}
+	}
+	return 0, 0
+}
+
+// isKazakhLetter reports whether r is a lowercase letter of the Kazakh
+// Cyrillic alphabet.
+func isKazakhLetter(r rune) bool {
+	return strings.ContainsRune("аәбвгғдеёжзийкқлмнңоөпрстуұүфхһцчшщъыіьэюя", r)
 }

@@ -4,12 +4,14 @@ import (
 	"bufio"
 	"fmt"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
 	"unicode"
 
 	"qalam/internal/fixtures"
+	"qalam/internal/translit"
 )
 
 // The Kazakh stemmer is measured against the lemmas of the UD Kazakh KTB
@@ -233,5 +235,56 @@ func TestEvalKazNERD(t *testing.T) {
 	}
 	if stemmed >= len(distinct) || stemmed <= truncated {
 		t.Errorf("stemmer gives %d keys for %d words (truncation %d): it should shrink the vocabulary, less than truncation does", stemmed, len(distinct), truncated)
+	}
+}
+
+// TestEvalCrossScript measures cross-script search over the KazNERD
+// sentences: for every Kazakh word (split as Keys splits text, with a
+// Cyrillic letter), is the key of its 2021 Latin form (what the Latin view
+// shows and a reader types) the key of the Cyrillic word, and does the
+// Latin form typed as a query find it? STEMMING.md gives the figures.
+func TestEvalCrossScript(t *testing.T) {
+	var words, same, found, distinct, distinctFound int
+	seen := map[string]bool{}
+	var miss []string
+	for _, s := range fixtures.KazNERD(t) {
+		for _, tok := range s {
+			for _, w := range strings.FieldsFunc(tok, func(r rune) bool { return !isWordRune(r) }) {
+				if !strings.ContainsFunc(w, func(r rune) bool { return unicode.Is(unicode.Cyrillic, r) }) {
+					continue
+				}
+				words++
+				key, lat := Key("kk", w), translit.Latin(w)
+				if Key("kk", lat) == key {
+					same++
+				}
+				q := QueryKeys("kk", lat)
+				ok := len(q) == 1 && slices.Contains(q[0], key)
+				if ok {
+					found++
+				}
+				if l := normalize("kk", w); !seen[l] {
+					seen[l] = true
+					distinct++
+					if ok {
+						distinctFound++
+					} else if len(miss) < 20 {
+						miss = append(miss, fmt.Sprintf("%s→%s / %s→%v", w, key, lat, q))
+					}
+				}
+			}
+		}
+	}
+	if words < 10000 {
+		t.Fatalf("only %d Kazakh words in KazNERD: is the fixture truncated?", words)
+	}
+	t.Logf("Key(Latin(w)) == Key(w): %.2f%% of %d Kazakh words", 100*float64(same)/float64(words), words)
+	t.Logf("the query Latin(w) finds w: %.3f%% of the words, %.3f%% of %d distinct words",
+		100*float64(found)/float64(words), 100*float64(distinctFound)/float64(distinct), distinct)
+	for _, m := range miss {
+		t.Logf("miss: %s", m)
+	}
+	if float64(same) < 0.999*float64(words) || float64(found) < 0.9999*float64(words) {
+		t.Errorf("only %d of %d Kazakh words meet their Latin form (%d found by the query)", same, words, found)
 	}
 }

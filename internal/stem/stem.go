@@ -59,6 +59,55 @@ func Keys(lang, text string) []string {
 	return keys
 }
 
+// QueryKeys splits a search query into words as Keys does and returns, for
+// each word with a key, the keys it is looked up under: its own key first,
+// then any other reading the word may stand for. Today the only other
+// reading is ё in a Kazakh word typed in Latin letters: the Latin view writes
+// ё as io, which Key reads as ио (радио), so "volontior" is also looked up
+// as волонтёр, whose key (ё folds to е) is волонтер.
+func QueryKeys(lang, text string) [][]string {
+	var out [][]string
+	start := -1
+	add := func(word string) {
+		if alts := queryKeys(lang, word); alts != nil {
+			out = append(out, alts)
+		}
+	}
+	for i, r := range text {
+		if isWordRune(r) {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 {
+			add(text[start:i])
+			start = -1
+		}
+	}
+	if start >= 0 {
+		add(text[start:])
+	}
+	return out
+}
+
+func queryKeys(lang, word string) []string {
+	w := lower(lang, word)
+	k := stemNormalized(lang, w)
+	if k == "" {
+		return nil
+	}
+	alts := []string{k}
+	if lang == "kk" && strings.Contains(w, "io") {
+		sp := kazakhSpelling(w)
+		yo := strings.NewReplacer("ио", "е", "йо", "е").Replace(sp)
+		if y := kazakhStem(yo); y != "" && y != k {
+			alts = append(alts, y)
+		}
+	}
+	return alts
+}
+
 func appendKey(keys []string, lang, word string) []string {
 	if k := stemNormalized(lang, lower(lang, word)); k != "" {
 		keys = append(keys, k)
@@ -166,7 +215,7 @@ func stemNormalized(lang, w string) string {
 	}
 	switch lang {
 	case "kk":
-		return kazakhStem(w)
+		return kazakhStem(kazakhSpelling(w))
 	case "ru":
 		if isASCII(w) {
 			return english.Stem(w, true) // Latin words inside Russian text

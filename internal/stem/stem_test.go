@@ -1,11 +1,14 @@
 package stem
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
 
 	"qalam/internal/fixtures"
+	"qalam/internal/translit"
 )
 
 // sameKey asserts that all words of a group share one key, and returns it.
@@ -102,18 +105,19 @@ func TestKeyEnglish(t *testing.T) {
 
 func TestKeyNormalization(t *testing.T) {
 	tests := []struct{ lang, word, want string }{
-		{"de", "Straße", "straße"},     // other languages: lowercase only
-		{"de", "„Berlin“", "berlin"},   // punctuation at the edges goes
-		{"kk", "İSTANBUL", "istanbul"}, // Turkish case for Latin Kazakh
-		{"kk", "QAZAQSTAN", "qazaqstan"},
-		{"kk", "ISTANBUL", "ıstanbul"},                 // dotless I → ı
+		{"de", "Straße", "straße"},   // other languages: lowercase only
+		{"de", "„Berlin“", "berlin"}, // punctuation at the edges goes
+		// Turkish case for Latin Kazakh, which is keyed in Cyrillic.
+		{"kk", "İSTANBUL", "истанбул"},
+		{"kk", "QAZAQSTAN", Key("kk", "Қазақстан")},
+		{"kk", "ISTANBUL", "істанбул"},                 // dotless I → ı → і
 		{"en", "ISTANBUL", "istanbul"},                 // ordinary case elsewhere
 		{"kk", "Семе\u0438\u0306", Key("kk", "Семей")}, // decomposed й
 		{"ru", "е\u0308лка", Key("ru", "ёлка")},        // decomposed ё
 		{"kk", "—", ""},
 		{"ru", "...", ""},
 		{"kk", "2024", "2024"},
-		{"kk", "iPhone", "iphone"},
+		{"kk", "iPhone", "ипхоне"}, // any Latin word: read as 2021 Latin
 	}
 	for _, tt := range tests {
 		if got := Key(tt.lang, tt.word); got != tt.want {
@@ -177,5 +181,72 @@ func BenchmarkKeysKazNERD(b *testing.B) {
 func BenchmarkKeyKazakh(b *testing.B) {
 	for b.Loop() {
 		Key("kk", "депутаттарымыздың")
+	}
+}
+
+// A Kazakh word and its 2021 Latin form (what the Latin view shows) have
+// one key, in every inflection; so do the spellings the Latin form merges.
+func TestKeyLatin(t *testing.T) {
+	for _, group := range [][]string{
+		{"Алматы", "Almaty", "Алматыда", "Almatyda", "ALMATYDAĞY", "алматыдағы"},
+		{"Қазақстан", "Qazaqstan", "Qazaqstannyñ", "Қазақстанға", "qazaqstanğa"},
+		{"үкімет", "ükımet", "Үкіметтің", "ükımettıñ"},
+		{"үй", "üi", "үйдің", "üidıñ", "ÜİDIÑ"},               // i after a vowel is й
+		{"киім", "kiım", "киімдер", "kiımder"},                // and и elsewhere
+		{"Азия", "Aziia", "Азиядағы", "Aziiadağy"},            // ia is я
+		{"шаһар", "şahar", "шахар", "шаһарының", "şaharynyñ"}, // һ and х meet
+		{"экономика", "ekonomika", "экономикасы", "ekonomikasy"},
+		{"мәслихат", "mäslihat", "мәслихатының", "mäslihatynyñ"},
+		{"Цой", "Tsoi", "Тсой"},
+		{"ащы", "aşşy"},
+		{"объект", "obekt", "объектілер", "obektıler"},
+		{"радио", "radio", "радиода", "radioda"},
+		{"бiр", "бір", "bır"}, // a Latin look-alike inside a Cyrillic word
+	} {
+		sameKey(t, "kk", group...)
+	}
+	differentKeys(t, "kk", [][2]string{
+		{"bır", "bir"}, // ı is і, i is и
+		{"qol", "kol"}, // қол, кол
+		{"tūr", "tür"}, // тұр, түр
+	})
+}
+
+func TestQueryKeys(t *testing.T) {
+	got := QueryKeys("kk", "Volontiorler, «радио» — 2024!")
+	want := [][]string{{Key("kk", "волонтиорлер"), Key("kk", "волонтёр")}, {Key("kk", "радио")}, {"2024"}}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("QueryKeys = %q, want %q", got, want)
+	}
+	if got := QueryKeys("ru", "Москве"); fmt.Sprint(got) != fmt.Sprint([][]string{{Key("ru", "Москва")}}) {
+		t.Errorf("QueryKeys(ru) = %q", got)
+	}
+	if got := QueryKeys("kk", " — «» "); got != nil {
+		t.Errorf("QueryKeys of punctuation = %q", got)
+	}
+}
+
+// cyrillicSpelling takes a short way to translit.Cyrillic(translit.Latin(w));
+// it must arrive at the same place for every word.
+func TestCyrillicSpelling(t *testing.T) {
+	words := []string{"ия", "ию", "иа", "иу", "йа", "ойын", "киім", "ьа", "иьа", "айьи", "ёлка", "пётр", "мирзиёев",
+		"цой", "чехов", "ащы", "шаһар", "экран", "съезд", "объект", "raiса", "2-інші", "є", "иє", "аи", "ии", "ий", "ййй"}
+	for _, s := range fixtures.KazNERD(t) {
+		for _, tok := range s {
+			words = append(words, lower("kk", tok))
+		}
+	}
+	n := 0
+	for _, w := range words {
+		if strings.ContainsFunc(w, func(r rune) bool { return r < 0x400 && unicode.IsLetter(r) }) {
+			continue
+		}
+		n++
+		if got, want := kazakhSpelling(w), translit.Cyrillic(translit.Latin(w)); got != want {
+			t.Errorf("kazakhSpelling(%q) = %q, want %q", w, got, want)
+		}
+	}
+	if n < 10000 {
+		t.Errorf("only %d words checked", n)
 	}
 }
