@@ -30,6 +30,9 @@ type Config struct {
 	Log   *slog.Logger
 	// Origin tells the origin a request came in on (httpkit.Hosts.Origin).
 	Origin func(*http.Request) string
+	// Primary is the site's main origin; feeds list it first among the
+	// addresses readers can reach the site on.
+	Primary string
 	// Media is the /media/ handler. It is asked with HEAD for the byte size
 	// RSS enclosures must state, so only public images are ever measured.
 	Media http.Handler
@@ -42,6 +45,7 @@ type Handler struct {
 	now     func() time.Time
 	log     *slog.Logger
 	origin  func(*http.Request) string
+	primary string
 	media   http.Handler
 	renders atomic.Int64
 	perFile atomic.Int64 // URLs per sitemap file
@@ -49,7 +53,7 @@ type Handler struct {
 
 // New returns the handler.
 func New(c Config) *Handler {
-	h := &Handler{store: c.Store, cache: c.Cache, now: c.Now, log: c.Log, origin: c.Origin, media: c.Media}
+	h := &Handler{store: c.Store, cache: c.Cache, now: c.Now, log: c.Log, origin: c.Origin, primary: c.Primary, media: c.Media}
 	if h.now == nil {
 		h.now = time.Now
 	}

@@ -34,15 +34,15 @@ type rssDoc struct {
 }
 
 type rssChannel struct {
-	Title         string    `xml:"title"`
-	Link          string    `xml:"link"`
-	Description   string    `xml:"description"`
-	Language      string    `xml:"language"`
-	PubDate       string    `xml:"pubDate,omitempty"`
-	LastBuildDate string    `xml:"lastBuildDate"`
-	Generator     string    `xml:"generator"`
-	Self          atomLink  `xml:"atom:link"`
-	Items         []rssItem `xml:"item"`
+	Title         string     `xml:"title"`
+	Link          string     `xml:"link"`
+	Description   string     `xml:"description"`
+	Language      string     `xml:"language"`
+	PubDate       string     `xml:"pubDate,omitempty"`
+	LastBuildDate string     `xml:"lastBuildDate"`
+	Generator     string     `xml:"generator"`
+	Links         []atomLink `xml:"atom:link"` // self, then the mirrors (rel="related")
+	Items         []rssItem  `xml:"item"`
 }
 
 type rssItem struct {
@@ -90,6 +90,7 @@ type atomLink struct {
 	Rel    string `xml:"rel,attr"`
 	Type   string `xml:"type,attr,omitempty"`
 	Length int64  `xml:"length,attr,omitempty"`
+	Title  string `xml:"title,attr,omitempty"`
 }
 
 // rssDate is RFC 822 with a numeric zone, in the service's time zone.
@@ -100,7 +101,7 @@ func writeRSS(rq *request, ch *channel, self string) ([]byte, error) {
 		DC: "http://purl.org/dc/elements/1.1/", Media: nsMedia,
 		Channel: rssChannel{Title: ch.title, Link: ch.page, Description: ch.desc, Language: ch.lang,
 			LastBuildDate: rssDate(ch.updated, ch), Generator: "qalam",
-			Self: atomLink{Href: self, Rel: "self", Type: "application/rss+xml"}}}
+			Links: append([]atomLink{{Href: self, Rel: "self", Type: "application/rss+xml"}}, mirrorLinks(ch)...)}}
 	for i, it := range ch.items {
 		if i == 0 {
 			doc.Channel.PubDate = rssDate(it.published, ch)
@@ -170,13 +171,23 @@ type atomEntry struct {
 	Content    atomText       `xml:"content"`
 }
 
+// mirrorLinks are the feed page's addresses on every published mirror, as
+// links of relation "related" (RSS carries them as atom:link).
+func mirrorLinks(ch *channel) []atomLink {
+	var out []atomLink
+	for _, m := range ch.mirrors {
+		out = append(out, atomLink{Href: m.url, Rel: "related", Type: "text/html", Title: string(m.kind)})
+	}
+	return out
+}
+
 // atomDate is RFC 3339 in the service's time zone.
 func atomDate(t time.Time, ch *channel) string { return t.In(ch.svc.Location()).Format(time.RFC3339) }
 
 func writeAtom(rq *request, ch *channel, self string) ([]byte, error) {
 	f := atomFeed{Xmlns: nsAtom, Lang: ch.lang, ID: ch.id, Title: atomText{"text", ch.title},
 		Updated: atomDate(ch.updated, ch), Gen: "qalam",
-		Links: []atomLink{{Href: ch.page, Rel: "alternate", Type: "text/html"}, {Href: self, Rel: "self", Type: "application/atom+xml"}},
+		Links: append([]atomLink{{Href: ch.page, Rel: "alternate", Type: "text/html"}, {Href: self, Rel: "self", Type: "application/atom+xml"}}, mirrorLinks(ch)...),
 		// The service stands as the author of entries without a byline.
 		Author: atomPerson{Name: ch.svc.Name, URI: ch.home}}
 	if ch.desc != ch.title {
@@ -215,6 +226,19 @@ type jsonFeed struct {
 	Language    string       `json:"language"`
 	Authors     []jsonPerson `json:"authors"`
 	Items       []jsonItem   `json:"items"`
+	// Qalam is JSON Feed's extension object for qalam's own fields.
+	Qalam *jsonQalam `json:"_qalam,omitempty"`
+}
+
+// jsonQalam is the "_qalam" extension: where else the site can be read.
+type jsonQalam struct {
+	About   string       `json:"about"`
+	Mirrors []jsonMirror `json:"mirrors"`
+}
+
+type jsonMirror struct {
+	URL  string `json:"url"`
+	Kind string `json:"kind"`
 }
 
 type jsonPerson struct {
@@ -242,6 +266,12 @@ func writeJSON(rq *request, ch *channel, self string) ([]byte, error) {
 		Items: []jsonItem{}}
 	if ch.desc != ch.title {
 		f.Description = ch.desc
+	}
+	if len(ch.mirrors) > 0 {
+		f.Qalam = &jsonQalam{About: rq.abs("/mirrors.json")}
+		for _, m := range ch.mirrors {
+			f.Qalam.Mirrors = append(f.Qalam.Mirrors, jsonMirror{URL: m.url, Kind: string(m.kind)})
+		}
 	}
 	for _, it := range ch.items {
 		ji := jsonItem{ID: it.id, URL: it.url, Title: it.title, ContentHTML: it.content, Summary: it.summary,

@@ -34,6 +34,15 @@ type channel struct {
 	base    string // site path of the feed's folder: /feeds/kk/tag/almaty/
 	updated time.Time
 	items   []item
+	// mirrors are the published addresses of the feed's reader page (the
+	// primary's first), so a reader whose feed still arrives learns where
+	// the site is when an address is blocked.
+	mirrors []mirror
+}
+
+type mirror struct {
+	url  string
+	kind news.MirrorKind
 }
 
 type item struct {
@@ -133,6 +142,18 @@ func (h *Handler) feed(rq *request, rest string) (*pagecache.Entry, error) {
 	}
 	if err := h.fill(rq, ch, q); err != nil {
 		return nil, err
+	}
+	ms, err := h.store.Mirrors(rq.ctx)
+	if err != nil {
+		return nil, err
+	}
+	// Only when there is somewhere else to go: the primary alone is the
+	// feed's own link already.
+	if pub := news.PublishedMirrors(ms, h.primary); len(pub) > 1 {
+		path := strings.TrimPrefix(ch.page, rq.origin)
+		for _, m := range pub {
+			ch.mirrors = append(ch.mirrors, mirror{url: m.Origin + path, kind: m.Kind})
+		}
 	}
 	body, err := f.write(rq, ch, rq.abs(ch.base+file))
 	if err != nil {

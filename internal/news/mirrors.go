@@ -88,3 +88,15 @@ type MirrorStore interface {
 	PutMirror(ctx context.Context, m *Mirror) error // assigns ID; normalizes Origin; ErrInvalid; ErrConflict on a taken origin
 	DeleteMirror(ctx context.Context, id string) error
 }
+
+// PublishedMirrors is the mirror list readers see: the primary origin
+// first, then the listed, active mirrors of ms in their order.
+func PublishedMirrors(ms []Mirror, primary string) []Mirror {
+	out := []Mirror{{Origin: primary, Kind: MirrorPlain, Listed: true, Active: true}}
+	for _, m := range ms {
+		if m.Listed && m.Active && m.Origin != primary {
+			out = append(out, m)
+		}
+	}
+	return out
+}

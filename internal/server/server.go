@@ -72,7 +72,7 @@ func New(opts config.Options, store news.Store, lib *media.Library, log *slog.Lo
 	}
 	s.API = api.New(store, s.cache, now, hosts.Origin)
 	s.origin = hosts.Origin
-	s.Feed = feed.New(feed.Config{Store: store, Cache: s.cache, Now: now, Log: log, Origin: hosts.Origin, Media: mediaHandler})
+	s.Feed = feed.New(feed.Config{Store: store, Cache: s.cache, Now: now, Log: log, Origin: hosts.Origin, Primary: opts.Primary.String(), Media: mediaHandler})
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.healthz)

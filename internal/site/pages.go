@@ -439,13 +439,7 @@ func (s *Site) publishedMirrors(ctx context.Context) ([]news.Mirror, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := []news.Mirror{{Origin: s.primary, Kind: news.MirrorPlain, Listed: true, Active: true}}
-	for _, m := range ms {
-		if m.Listed && m.Active && m.Origin != s.primary {
-			out = append(out, m)
-		}
-	}
-	return out, nil
+	return news.PublishedMirrors(ms, s.primary), nil
 }
 
 func (s *Site) mirrors(rq *request, svc news.Service) (*pagecache.Entry, error) {
