@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -17,7 +18,11 @@ import (
 // Full-text search. The index (migration 0003) holds, per story with a live
 // revision, the stem keys of that revision's headline, deck and body; the
 // story's visibility is checked against stories at query time, so only a
-// change of live revision (Publish, Schedule) touches the index.
+// change of live revision (Publish, Schedule) touches the index, and a
+// change of the keys themselves: of the service's language (PutService) or
+// of package stem (searchKeys, on Open). Kazakh keys are shared by a
+// Cyrillic word and its 2021 Latin form, so the Latin view's readers search
+// the stored Cyrillic text in either script.
 
 // Relevance weights of the indexed columns for bm25: headline, deck, body.
 const searchWeights = `10.0, 4.0, 1.0`
@@ -69,6 +74,12 @@ func indexStory(ctx context.Context, tx *sql.Tx, storyID, rev string) error {
 }
 
 func indexContent(ctx context.Context, tx *sql.Tx, storyID, rev string) error {
+	return writeContent(ctx, tx, storyID, rev, false)
+}
+
+// writeContent writes the index terms of revision rev as storyID's live
+// content; unless force, it does nothing when they are already there.
+func writeContent(ctx context.Context, tx *sql.Tx, storyID, rev string, force bool) error {
 	var (
 		lang, docRev   string
 		service        string
@@ -83,7 +94,7 @@ func indexContent(ctx context.Context, tx *sql.Tx, storyID, rev string) error {
 	if err != nil {
 		return dbErr(err, "search index")
 	}
-	if docID.Valid && docRev == rev {
+	if docID.Valid && docRev == rev && !force {
 		return nil
 	}
 	doc, err := news.DecodeDoc([]byte(body))
@@ -107,32 +118,92 @@ func indexContent(ctx context.Context, tx *sql.Tx, storyID, rev string) error {
 	return dbErr(err, "search index")
 }
 
-// backfillSearch fills an empty search index from the live revisions of the
-// stories, in one transaction: for a data dir written before migration 0003.
+// reindex rewrites the index terms of every indexed story (of one service,
+// or of all when service is ""), keeping each story's row and so its place
+// in the newest-first order. It runs when the keys of those stories change:
+// their service's language changed (PutService), or package stem's keys did
+// (searchKeys).
+func reindex(ctx context.Context, tx *sql.Tx, service string) error {
+	type pair struct{ id, rev string }
+	pairs, err := queryAll(ctx, tx, "search index", func(sc rowScanner) (pair, error) {
+		var p pair
+		return p, sc.Scan(&p.id, &p.rev)
+	}, `SELECT d.story_id, d.rev_id FROM search_docs d JOIN stories s ON s.id = d.story_id
+		WHERE ? = '' OR s.service = ? ORDER BY d.id`, service, service)
+	if err != nil {
+		return err
+	}
+	for _, p := range pairs {
+		if err := writeContent(ctx, tx, p.id, p.rev, true); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// searchKeys is the version of the index terms: package stem's keys as this
+// binary makes them. Raise it whenever a change to package stem changes the
+// key of any word, so that Open re-indexes every data dir once.
+//
+//	1  the keys of migration 0003 (Cyrillic only for Kazakh)
+//	2  Kazakh keys shared by a Cyrillic word and its 2021 Latin form;
+//	   аудан no longer stems to ау
+//
+// The version an index was built with is kept in the FTS5 table's own
+// key-value table search_fts_config under searchKeysName (FTS5 reads only
+// its own keys there and leaves others alone), so it needs no migration and
+// goes wherever the index goes. An index with no version there was built
+// with version 1.
+const (
+	searchKeys     = 2
+	searchKeysName = "qalam-keys"
+)
+
+// backfillSearch brings the search index up to date on Open, in one
+// transaction: it fills an empty index from the live revisions of the
+// stories (a data dir written before migration 0003), and re-indexes every
+// story once when the index was built with other keys (searchKeys).
 func (db *DB) backfillSearch(ctx context.Context) error {
 	return db.write(ctx, func(tx *sql.Tx) error {
+		var built int
+		err := tx.QueryRowContext(ctx, `SELECT v FROM search_fts_config WHERE k = ?`, searchKeysName).Scan(&built)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			built = 1
+		case err != nil:
+			return dbErr(err, "search index")
+		}
 		var indexed, live bool
 		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM search_docs),
 			EXISTS (SELECT 1 FROM stories WHERE live_rev != '')`).Scan(&indexed, &live); err != nil {
 			return dbErr(err, "search index")
 		}
-		if indexed || !live {
+		if built == searchKeys && (indexed || !live) {
 			return nil
 		}
-		type pair struct{ id, rev string }
-		pairs, err := queryAll(ctx, tx, "search index", func(sc rowScanner) (pair, error) {
-			var p pair
-			return p, sc.Scan(&p.id, &p.rev)
-		}, `SELECT id, live_rev FROM stories WHERE live_rev != '' ORDER BY publish_at, id`)
-		if err != nil {
-			return err
-		}
-		for _, p := range pairs {
-			if err := indexStory(ctx, tx, p.id, p.rev); err != nil {
+		if built != searchKeys {
+			if err := reindex(ctx, tx, ""); err != nil {
 				return err
 			}
 		}
-		return nil
+		if !indexed {
+			type pair struct{ id, rev string }
+			pairs, err := queryAll(ctx, tx, "search index", func(sc rowScanner) (pair, error) {
+				var p pair
+				return p, sc.Scan(&p.id, &p.rev)
+			}, `SELECT id, live_rev FROM stories WHERE live_rev != '' ORDER BY publish_at, id`)
+			if err != nil {
+				return err
+			}
+			for _, p := range pairs {
+				if err := indexStory(ctx, tx, p.id, p.rev); err != nil {
+					return err
+				}
+			}
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO search_fts_config (k, v) VALUES (?, ?)
+			ON CONFLICT (k) DO UPDATE SET v = excluded.v`, searchKeysName, searchKeys)
+		return dbErr(err, "search index")
 	})
 }
 
@@ -152,24 +223,34 @@ func decodeSearchCursor(c string) (int, error) {
 }
 
 // matchExpr returns the FTS5 query for a service's stories holding every
-// key: each term a quoted string (so no key is read as an operator or a
-// column), all joined by AND.
-func matchExpr(service string, keys []string) string {
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		parts[i] = `"` + strings.ReplaceAll(term(service, k), `"`, `""`) + `"`
+// word: each word's keys (stem.QueryKeys) as quoted strings (so no key is
+// read as an operator or a column), joined by OR when a word has several
+// readings, and the words joined by AND.
+func matchExpr(service string, words [][]string) string {
+	parts := make([]string, len(words))
+	for i, keys := range words {
+		alts := make([]string, len(keys))
+		for j, k := range keys {
+			alts[j] = `"` + strings.ReplaceAll(term(service, k), `"`, `""`) + `"`
+		}
+		parts[i] = alts[0]
+		if len(alts) > 1 {
+			parts[i] = "(" + strings.Join(alts, " OR ") + ")"
+		}
 	}
 	return strings.Join(parts, " AND ")
 }
 
-// queryKeys returns the distinct search keys of a query, in order.
-func queryKeys(lang, text string) []string {
-	var out []string
+// queryKeys returns the distinct words of a query, in order, each as the
+// keys it is looked up under (stem.QueryKeys).
+func queryKeys(lang, text string) [][]string {
+	var out [][]string
 	seen := map[string]bool{}
-	for _, k := range stem.Keys(lang, text) {
-		if !seen[k] {
-			seen[k] = true
-			out = append(out, k)
+	for _, keys := range stem.QueryKeys(lang, text) {
+		id := strings.Join(keys, " ")
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, keys)
 		}
 	}
 	return out
@@ -297,8 +378,10 @@ func (db *DB) Search(ctx context.Context, q news.SearchQuery, at time.Time) (new
 			return dbErr(err, "search")
 		}
 		want := map[string]bool{}
-		for _, k := range keys {
-			want[k] = true
+		for _, alts := range keys {
+			for _, k := range alts {
+				want[k] = true
+			}
 		}
 		for _, h := range hits {
 			sum, ok := byID[h.id]

@@ -54,6 +54,11 @@ func (db *DB) PutService(ctx context.Context, s news.Service) error {
 		case current == s.Code:
 			return news.Invalidf("service %s is the default one; make another service the default instead", s.Code)
 		}
+		var oldLang string
+		err = tx.QueryRowContext(ctx, `SELECT lang FROM services WHERE code = ?`, s.Code).Scan(&oldLang)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return dbErr(err, fmt.Sprintf("service %q", s.Code))
+		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO services (`+serviceCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (code) DO UPDATE SET name = excluded.name, lang = excluded.lang, dir = excluded.dir,
 				time_zone = excluded.time_zone, tagline = excluded.tagline, promo = excluded.promo,
@@ -61,6 +66,12 @@ func (db *DB) PutService(ctx context.Context, s news.Service) error {
 			s.Code, s.Name, s.Lang, s.Dir, s.TimeZone, s.Tagline, jsonArg(s.Promo), s.Position, boolArg(s.Default))
 		if err != nil {
 			return dbErr(err, fmt.Sprintf("service %q", s.Code))
+		}
+		// The search keys of a service's stories depend on its language.
+		if oldLang != "" && stemLang(oldLang) != stemLang(s.Lang) {
+			if err := reindex(ctx, tx, s.Code); err != nil {
+				return err
+			}
 		}
 		return bump(ctx, tx)
 	})

@@ -17,6 +17,8 @@ var searchTests = []struct {
 	{"SearchVisibility", testSearchVisibility},
 	{"SearchPagination", testSearchPagination},
 	{"SearchErrors", testSearchErrors},
+	{"SearchLatin", testSearchLatin},
+	{"SearchLanguageChange", testSearchLanguageChange},
 }
 
 // withText sets a story's headline, deck and one body paragraph.
@@ -271,4 +273,99 @@ func testSearchErrors(t *testing.T, s news.Store) {
 	if len(pg.Hits) != 0 {
 		t.Errorf(`"сайлау OR" found %d stories; OR is a word that must appear`, len(pg.Hits))
 	}
+}
+
+// A Kazakh word typed in the 2021 Latin alphabet (what the Latin view shows)
+// finds the stored Cyrillic text in any inflection, ranked as the Cyrillic
+// word is; Cyrillic and mixed queries work too.
+func testSearchLatin(t *testing.T, s news.Store) {
+	f := setup(t, s)
+	quake := f.published(t, f.sec, "", at(1), withText("Алматыда жер сілкінді", "Магнитудасы бес", "Зардап шеккендер жоқ, деді әкімдік."))
+	vote := f.published(t, f.sec2, "", at(2), withText("Астанада сайлау", "", "Алматы облысының әкімі дауыс берді."))
+	city := f.published(t, f.sec, "", at(3), withText("Шаһардағы ойын", "", "Волонтёрлер Азияның түкпір-түкпірінен келді."))
+	f.published(t, f.ruSec, "", at(4), withText("Алматы", "", "Алматы."))
+
+	for _, tc := range []struct {
+		text string
+		want []string
+	}{
+		{"Almaty", []string{quake.ID, vote.ID}},
+		{"almatydağy", []string{quake.ID, vote.ID}}, // an inflection the text does not have
+		{"ALMATYDA", []string{quake.ID, vote.ID}},
+		{"Almaty sailau", []string{vote.ID}},
+		{"Алматы sailauy", []string{vote.ID}}, // mixed scripts
+		{"Almaty сайлау", []string{vote.ID}},
+		{"äkımdıgı", []string{quake.ID}},
+		{"Almaty jer sılkındı", []string{quake.ID}},
+		{"şahar", []string{city.ID}},        // һ, typed as h
+		{"шахар", []string{city.ID}},        // and х in Cyrillic meet it
+		{"Oiyn", []string{city.ID}},         // й, typed as i
+		{"Aziia", []string{city.ID}},        // я, typed as ia
+		{"volontiorler", []string{city.ID}}, // ё, typed as io
+		{"волонтер", []string{city.ID}},     // and е in Cyrillic
+		{"Almat sailau jer", nil},           // every word, in one story
+		{"Qazaqstan", nil},
+	} {
+		pg := search(t, s, "kk", tc.text, 10)
+		if got := hitIDs(pg); strings.Join(sortedCopy(got), ",") != strings.Join(sortedCopy(tc.want), ",") {
+			t.Errorf("Search(kk, %q) = %v, want %v", tc.text, got, tc.want)
+		}
+	}
+	// The same ranking and scores as the Cyrillic query, and the Cyrillic
+	// words that matched are marked.
+	cyr, lat := search(t, s, "kk", "Алматы", 10), search(t, s, "kk", "almatynyñ", 10)
+	same(t, "Latin ranking", hitIDs(lat), hitIDs(cyr))
+	for i := range cyr.Hits {
+		if cyr.Hits[i].Score != lat.Hits[i].Score {
+			t.Errorf("hit %d: score %v for the Latin query, %v for the Cyrillic one", i, lat.Hits[i].Score, cyr.Hits[i].Score)
+		}
+		if h := lat.Hits[i]; h.Summary.ID == vote.ID {
+			same(t, "marked words for a Latin query", marked(h.Snippet), []string{"Алматы"})
+		}
+	}
+	pg := search(t, s, "kk", "volontior", 10)
+	same(t, "marked ё word", marked(pg.Hits[0].Snippet), []string{"Волонтёрлер"})
+}
+
+// A service's search keys follow its language: changing the language
+// re-indexes its stories at once, and no other service's.
+func testSearchLanguageChange(t *testing.T, s news.Store) {
+	f := setup(t, s)
+	en := f.enSection(t)
+	enAuthor := func(n *news.NewStory) { n.Content.AuthorIDs = nil }
+	protest := f.published(t, en, "", at(1), enAuthor, withText("Police detain protesters", "", "Hundreds gathered downtown."))
+	kk := f.published(t, f.sec, "", at(2), withText("Protesters Алматыда", "", "Мәтін."))
+	find := func(service, text string) []string { return hitIDs(search(t, s, service, text, 10)) }
+	same(t, "English stems", find("en", "protest"), []string{protest.ID})
+
+	svc, err := s.Service(ctx, "en")
+	must(t, err)
+	v0, err := s.ContentVersion(ctx)
+	must(t, err)
+	svc.Lang = "de" // no stemmer: words are only lowercased
+	must(t, s.PutService(ctx, svc))
+	if v, err := s.ContentVersion(ctx); err != nil || v <= v0 {
+		t.Errorf("content version %d after the language change (before %d, %v)", v, v0, err)
+	}
+	same(t, "lowercased only: the stem", find("en", "protest"), []string(nil))
+	same(t, "lowercased only: the word", find("en", "PROTESTERS"), []string{protest.ID})
+	same(t, "another service", find("kk", "Almaty"), []string{kk.ID})
+
+	svc.Lang = "en-GB" // English again, under another tag
+	must(t, s.PutService(ctx, svc))
+	same(t, "English again", find("en", "protesting"), []string{protest.ID})
+	svc.Name = "Free Europe (UK)" // the same language: nothing to re-index
+	must(t, s.PutService(ctx, svc))
+	same(t, "renamed", find("en", "protesting"), []string{protest.ID})
+
+	// A Kazakh service turned Russian: Latin words no longer cross scripts.
+	kkSvc, err := s.Service(ctx, "kk")
+	must(t, err)
+	kkSvc.Lang = "ru"
+	must(t, s.PutService(ctx, kkSvc))
+	same(t, "Russian keys", find("kk", "Almaty"), []string(nil))
+	same(t, "Russian keys, Cyrillic", find("kk", "Алматыда"), []string{kk.ID})
+	kkSvc.Lang = "kk"
+	must(t, s.PutService(ctx, kkSvc))
+	same(t, "Kazakh keys again", find("kk", "Almaty"), []string{kk.ID})
 }
