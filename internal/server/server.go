@@ -20,6 +20,7 @@ import (
 	"qalam/internal/httpkit"
 	"qalam/internal/media"
 	"qalam/internal/news"
+	"qalam/internal/newsletter"
 	"qalam/internal/pagecache"
 	"qalam/internal/site"
 )
@@ -88,6 +89,16 @@ func New(opts config.Options, store news.Store, lib *media.Library, log *slog.Lo
 	// surface's, a plain 404 until it exists.
 	for _, p := range []string{"/admin", "/lite/"} {
 		mux.Handle(p, s.whenReady(s.Site))
+	}
+	// Newsletters (internal/newsletter): subscription pages under
+	// /newsletter/{service}/, only when an SMTP server is configured.
+	if nl, ok := store.(newsletter.Store); ok && opts.Newsletter.Enabled() {
+		h, err := newsletter.New(newsletter.Config{Store: nl, Primary: opts.Primary.String(),
+			TrustedProxies: opts.TrustedProxies, Static: static, Now: now, Log: log})
+		if err != nil {
+			return nil, err
+		}
+		mux.Handle(newsletter.Prefix, s.whenReady(h))
 	}
 	mux.Handle("/", s.whenReady(s.Site))
 
