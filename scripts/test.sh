@@ -26,6 +26,8 @@ if [ ! -d e2e/node_modules/axe-core ] || [ ! -d e2e/node_modules/vnu-jar ]; then
   (cd e2e && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
+command -v mailpit >/dev/null 2>&1 || [ -x "$(go env GOPATH)/bin/mailpit" ] || { echo "== go install mailpit (SMTP server for newsletter tests)"; go install github.com/axllent/mailpit@v1.33.1; }
+
 echo "== checks"
 bash scripts/check.sh
 
