@@ -249,13 +249,26 @@ func admissible(s *suffix, w string, n, class int, prev classSet) bool {
 	if s.class < class || !strings.HasSuffix(w, s.s) {
 		return false
 	}
-	if rest := n - s.n; rest < minStem && (rest < shortStem || s.n < longSuffix) {
+	if rest := n - s.n; rest < minStem && (rest < shortStem || s.n < longSuffix || vowelU(w[:len(w)-len(s.s)])) {
 		return false
 	}
 	if s.after != 0 && s.after&prev == 0 {
 		return false
 	}
 	return fits(w[:len(w)-len(s.s)], s.when)
+}
+
+// vowelU reports whether a two-letter stem is a vowel and у (ау, еу): у
+// after a vowel ends far more longer roots (аудан "district", ауыл) than
+// it forms two-letter ones (ау "net"), so аудан does not become ау-дан.
+// Су-дан and су-дың (a consonant before у) still reach су.
+func vowelU(stem string) bool {
+	r, size := utf8.DecodeLastRuneInString(stem)
+	if r != 'у' {
+		return false
+	}
+	p, _ := utf8.DecodeLastRuneInString(stem[:len(stem)-size])
+	return isVowel(p)
 }
 
 // finalForm evens out the stem's last letters, so that the stem left by a

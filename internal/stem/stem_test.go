@@ -186,6 +186,17 @@ func BenchmarkKeyKazakh(b *testing.B) {
 
 // A Kazakh word and its 2021 Latin form (what the Latin view shows) have
 // one key, in every inflection; so do the spellings the Latin form merges.
+// аудан ("district") is a root, not ау ("net") with the ablative -дан; су
+// ("water") still takes it.
+func TestKeyAudan(t *testing.T) {
+	audan := sameKey(t, "kk", "аудан", "ауданда", "аудандар", "ауданның", "аудандағы", "Audandağy")
+	if audan != "аудан" {
+		t.Errorf("Key(аудан) = %q", audan)
+	}
+	sameKey(t, "kk", "су", "судан", "судың")
+	differentKeys(t, "kk", [][2]string{{"аудан", "ау"}})
+}
+
 func TestKeyLatin(t *testing.T) {
 	for _, group := range [][]string{
 		{"Алматы", "Almaty", "Алматыда", "Almatyda", "ALMATYDAĞY", "алматыдағы"},
