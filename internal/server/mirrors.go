@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"qalam/internal/config"
+	"qalam/internal/geo"
 	"qalam/internal/news"
 )
 
@@ -112,4 +113,36 @@ func (s *Server) mirrorRoutes(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// countryResolver builds the reader-country lookup for targeted notices
+// from the settings: a trusted CDN's header, or a local country database.
+// Readers on the onion and lite addresses are always of unknown country.
+// It returns nil when neither is configured (every reader sees every
+// notice) and the header to name in Vary when the country comes from one.
+func (s *Server) countryResolver(opts config.Options) (func(*http.Request) (string, bool), string, error) {
+	var r geo.Resolver
+	vary := ""
+	switch {
+	case opts.CountryHeader != "":
+		h, err := geo.NewHeader(opts.CountryHeader, opts.TrustedProxies)
+		if err != nil {
+			return nil, "", err
+		}
+		r, vary = h, h.Name()
+	case opts.GeoIPDB != "":
+		db, err := geo.OpenDB(opts.GeoIPDB, opts.TrustedProxies)
+		if err != nil {
+			return nil, "", err
+		}
+		r = db
+	default:
+		return nil, "", nil
+	}
+	return func(req *http.Request) (string, bool) {
+		if s.countryUnknown(req) {
+			return "", false
+		}
+		return r.Country(req)
+	}, vary, nil
 }

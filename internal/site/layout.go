@@ -237,6 +237,14 @@ func (s *Site) page(name string, status int, l *Layout, data any) (*pagecache.En
 	if status != http.StatusOK {
 		h.Set("Cache-Control", "public, max-age=10")
 	}
+	switch {
+	case s.countryVary != "":
+		h.Add("Vary", s.countryVary)
+	case s.countryPrivate:
+		// The variant follows the reader's address, which no shared cache
+		// sees: only the reader's own browser may keep the page.
+		h.Set("Cache-Control", "private, max-age=30")
+	}
 	return pagecache.NewEntry(status, h, buf.Bytes()), nil
 }
 
@@ -284,7 +292,7 @@ func (s *Site) layout(rq *request, svc news.Service, title string) (*Layout, err
 		return nil, err
 	}
 	for _, n := range notices {
-		if n.Active {
+		if n.Active && rq.notices.shows(n) {
 			l.Notices = append(l.Notices, n)
 		}
 	}

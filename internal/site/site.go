@@ -40,7 +40,13 @@ type Site struct {
 	// published so readers can check a copy of the site.
 	fingerprint string
 	origin      func(*http.Request) string
-	renders     atomic.Int64
+	// country tells a reader's country for targeted notices; nil shows
+	// every notice to everyone (geo.go).
+	country        func(*http.Request) (string, bool)
+	countryVary    string // header to name in Vary when the country comes from it
+	countryPrivate bool   // the country comes from the reader's address: shared caches must not keep pages
+	targets        targets
+	renders        atomic.Int64
 	// mediaSize tells the byte size of a media variant URL, for the size
 	// lite pages print on an image's link; 0 when unknown.
 	mediaSize func(ctx context.Context, url string) int64
@@ -61,6 +67,13 @@ type Config struct {
 	Fingerprint string
 	// Origin tells the origin a request came in on (httpkit.Hosts.Origin).
 	Origin func(*http.Request) string
+	// Country tells the reader's country (ISO code) for country-targeted
+	// notices, or false when unknown; nil means unknown for everyone.
+	Country func(*http.Request) (string, bool)
+	// CountryVary is the request header the country comes from (a CDN's),
+	// named in Vary; "" when it comes from the reader's address, in which
+	// case pages are marked private for shared caches.
+	CountryVary string
 	// MediaSize tells the byte size of the media file at a /media/ URL
 	// (0 when unknown); lite pages print it on image links.
 	MediaSize func(ctx context.Context, url string) int64
@@ -68,7 +81,8 @@ type Config struct {
 
 // New parses the templates and returns the site.
 func New(c Config) (*Site, error) {
-	s := &Site{store: c.Store, static: c.Static, cache: c.Cache, now: c.Now, log: c.Log, primary: c.Primary, fingerprint: c.Fingerprint, origin: c.Origin, mediaSize: c.MediaSize}
+	s := &Site{store: c.Store, static: c.Static, cache: c.Cache, now: c.Now, log: c.Log, primary: c.Primary, fingerprint: c.Fingerprint, origin: c.Origin,
+		country: c.Country, countryVary: c.CountryVary, countryPrivate: c.Country != nil && c.CountryVary == "", mediaSize: c.MediaSize}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -115,11 +129,20 @@ func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			key += "?" + kept.Encode()
 		}
 	}
+	notices, err := s.noticeVariant(r)
+	if err != nil {
+		s.log.Error("notice variant", "path", r.URL.Path, "err", err)
+		s.serveUncached(w, r, err)
+		return
+	}
+	if notices != allNotices {
+		key += "\x00notices=" + notices.key
+	}
 	e, err := s.cache.Get(key, func() (*pagecache.Entry, error) {
 		s.renders.Add(1)
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), renderTimeout)
 		defer cancel()
-		return s.render(ctx, origin, r.URL.Path, kept)
+		return s.render(ctx, origin, r.URL.Path, kept, notices)
 	})
 	if err != nil {
 		s.log.Error("render failed", "path", r.URL.Path, "err", err)
@@ -176,8 +199,9 @@ func (e *httpError) Unwrap() error { return e.err }
 // render produces the cache entry for a path: a page, a redirect or an
 // error page. Only failures of storage are returned as errors (and not
 // cached).
-func (s *Site) render(ctx context.Context, origin, path string, q url.Values) (*pagecache.Entry, error) {
+func (s *Site) render(ctx context.Context, origin, path string, q url.Values, notices *noticeSet) (*pagecache.Entry, error) {
 	rq := s.request(ctx, origin, path, q)
+	rq.notices = notices
 	e, err := s.route(rq)
 	if err == nil {
 		return e, nil
@@ -215,6 +239,8 @@ type request struct {
 	base  string     // the service's path prefix in this view: "/kk", "/kk-latn"
 	latin bool       // the Latin view of a Kazakh service
 	lite  bool       // a lite page: base starts with /lite (lite.go)
+	// notices is the variant of country-targeted notices shown (geo.go).
+	notices *noticeSet
 }
 
 func (s *Site) request(ctx context.Context, origin, path string, q url.Values) *request {
