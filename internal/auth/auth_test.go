@@ -73,7 +73,7 @@ func (e *env) person(t *testing.T, email string, g news.Grant, enroll bool) (tok
 	ctx := context.Background()
 	link, _, err := e.auth.CreateAccount(ctx, nil, email, "Person "+email, g, client("192.0.2.1"))
 	must(t, err)
-	tok, stage, err := e.auth.CompleteSetup(ctx, link, password, client("192.0.2.1"), "")
+	tok, stage, err := e.auth.CompleteSetup(ctx, link.Token, password, client("192.0.2.1"), "")
 	must(t, err)
 	if !enroll {
 		return tok, "", nil
@@ -354,23 +354,23 @@ func TestSetupLinkOnceAndExpires(t *testing.T) {
 	e := newEnv(t)
 	link, _, err := e.auth.CreateAccount(ctx, nil, "new@example.org", "New", news.Grant{Service: "kk", Role: news.RoleContributor}, client(""))
 	must(t, err)
-	if _, _, err := e.auth.SetupLink(ctx, link); err != nil {
+	if _, _, err := e.auth.SetupLink(ctx, link.Token); err != nil {
 		t.Fatal(err)
 	}
-	_, _, err = e.auth.CompleteSetup(ctx, link, "short", client("192.0.2.1"), "")
+	_, _, err = e.auth.CompleteSetup(ctx, link.Token, "short", client("192.0.2.1"), "")
 	wantErr(t, "short password", err, news.ErrInvalid)
 	// A refused password does not use the link up.
-	_, _, err = e.auth.CompleteSetup(ctx, link, password, client("192.0.2.1"), "")
+	_, _, err = e.auth.CompleteSetup(ctx, link.Token, password, client("192.0.2.1"), "")
 	must(t, err)
-	_, _, err = e.auth.CompleteSetup(ctx, link, password+"2", client("192.0.2.1"), "")
+	_, _, err = e.auth.CompleteSetup(ctx, link.Token, password+"2", client("192.0.2.1"), "")
 	wantErr(t, "second use", err, auth.ErrSetupLink)
-	_, _, err = e.auth.SetupLink(ctx, link)
+	_, _, err = e.auth.SetupLink(ctx, link.Token)
 	wantErr(t, "used link shown", err, auth.ErrSetupLink)
 
 	late, _, err := e.auth.CreateAccount(ctx, nil, "late@example.org", "Late", news.Grant{Service: "kk", Role: news.RoleContributor}, client(""))
 	must(t, err)
 	e.clock.Add(72*time.Hour + time.Second)
-	_, _, err = e.auth.CompleteSetup(ctx, late, password, client("192.0.2.1"), "")
+	_, _, err = e.auth.CompleteSetup(ctx, late.Token, password, client("192.0.2.1"), "")
 	wantErr(t, "expired link", err, auth.ErrSetupLink)
 
 	_, _, err = e.auth.CreateAccount(ctx, nil, "x@example.org", "X", news.Grant{Service: "zz", Role: news.RoleEditor}, client(""))
@@ -391,7 +391,7 @@ func TestResetKeepsSecondFactor(t *testing.T) {
 	// The admin's factor was confirmed 30 s ago (person() moved the clock).
 	reset, _, err := e.auth.IssueReset(ctx, admin, ed.ID, client("192.0.2.1"))
 	must(t, err)
-	tok, stage, err := e.auth.CompleteSetup(ctx, reset, "a whole new password", client("192.0.2.2"), "")
+	tok, stage, err := e.auth.CompleteSetup(ctx, reset.Token, "a whole new password", client("192.0.2.2"), "")
 	must(t, err)
 	if stage != news.StagePassword {
 		t.Fatalf("after a reset: stage %s, want password (second factor due)", stage)

@@ -30,37 +30,44 @@ func (au *Auth) checkService(ctx context.Context, g news.Grant) error {
 	return news.Invalidf("there is no service %q", g.Service)
 }
 
+// Link is a one-time setup link's token (shown once, never stored) and
+// when it stops working.
+type Link struct {
+	Token   string
+	Expires time.Time
+}
+
 // CreateAccount makes a new person with one grant and returns the token
 // of their one-time setup link (valid InviteTTL). by is the inviting
 // person, or nil on the command line (the operator, who holds the data
 // dir, may make anyone, the first admin included). An inviting person
 // must be allowed to give the grant and have a fresh second factor.
-func (au *Auth) CreateAccount(ctx context.Context, by *Actor, email, name string, g news.Grant, c Client) (string, news.StaffAccount, error) {
+func (au *Auth) CreateAccount(ctx context.Context, by *Actor, email, name string, g news.Grant, c Client) (Link, news.StaffAccount, error) {
 	actor := ""
 	if by != nil {
 		if by.Session.Stage != news.StageFull {
-			return "", news.StaffAccount{}, ErrNoSession
+			return Link{}, news.StaffAccount{}, ErrNoSession
 		}
 		if !news.CanGrant(by.Grants, g) {
-			return "", news.StaffAccount{}, ErrForbidden
+			return Link{}, news.StaffAccount{}, ErrForbidden
 		}
 		if !by.fresh {
-			return "", news.StaffAccount{}, ErrStale
+			return Link{}, news.StaffAccount{}, ErrStale
 		}
 		actor = by.ID
 	}
 	if err := au.checkService(ctx, g); err != nil {
-		return "", news.StaffAccount{}, err
+		return Link{}, news.StaffAccount{}, err
 	}
 	now := au.cfg.Now()
 	tok := newToken()
 	a := news.StaffAccount{Staff: news.Staff{Email: strings.TrimSpace(email), Name: strings.TrimSpace(name), Created: now}, Grants: []news.Grant{g}}
 	link := news.SetupToken{TokenHash: hashToken(tok), Purpose: news.SetupInvite, CreatedBy: actor, Created: now, Expires: now.Add(au.cfg.InviteTTL)}
 	if err := au.store.CreateStaffAccount(ctx, &a, link); err != nil {
-		return "", news.StaffAccount{}, err
+		return Link{}, news.StaffAccount{}, err
 	}
 	au.audit(ctx, actor, "invite", a.ID, g.Service, c, fmt.Sprintf("%s <%s> as %s", a.Name, a.Email, g))
-	return tok, a, nil
+	return Link{Token: tok, Expires: link.Expires}, a, nil
 }
 
 // SetupLink returns the link's record and its person while the link can
@@ -178,22 +185,23 @@ func (au *Auth) staffServices(a *Actor) []string {
 // IssueReset makes a one-time password-reset link (valid ResetTTL) for a
 // person the actor manages and returns its token. The reset leaves their
 // second factors alone.
-func (au *Auth) IssueReset(ctx context.Context, by *Actor, staff string, c Client) (string, news.StaffAccount, error) {
+func (au *Auth) IssueReset(ctx context.Context, by *Actor, staff string, c Client) (Link, news.StaffAccount, error) {
 	t, err := au.target(ctx, by, staff)
 	if err != nil {
-		return "", t, err
+		return Link{}, t, err
 	}
 	if t.Disabled {
-		return "", t, news.Invalidf("%s is disabled; enable them first", t.Name)
+		return Link{}, t, news.Invalidf("%s is disabled; enable them first", t.Name)
 	}
 	now := au.cfg.Now()
 	tok := newToken()
-	if err := au.store.AddSetupToken(ctx, news.SetupToken{TokenHash: hashToken(tok), Staff: t.ID, Purpose: news.SetupReset,
-		CreatedBy: by.ID, Created: now, Expires: now.Add(au.cfg.ResetTTL)}); err != nil {
-		return "", t, err
+	link := news.SetupToken{TokenHash: hashToken(tok), Staff: t.ID, Purpose: news.SetupReset,
+		CreatedBy: by.ID, Created: now, Expires: now.Add(au.cfg.ResetTTL)}
+	if err := au.store.AddSetupToken(ctx, link); err != nil {
+		return Link{}, t, err
 	}
 	au.audit(ctx, by.ID, "reset.issue", t.ID, "", c, t.Email)
-	return tok, t, nil
+	return Link{Token: tok, Expires: link.Expires}, t, nil
 }
 
 // SetDisabled disables (ending every session at once) or re-enables a

@@ -14,7 +14,9 @@ import (
 	"time"
 
 	"qalam/assets"
+	"qalam/internal/admin"
 	"qalam/internal/api"
+	"qalam/internal/auth"
 	"qalam/internal/config"
 	"qalam/internal/feed"
 	"qalam/internal/httpkit"
@@ -85,10 +87,22 @@ func New(opts config.Options, store news.Store, lib *media.Library, log *slog.Lo
 		mux.Handle(p, s.whenReady(s.Feed))
 	}
 	// Prefixes that can never be taken by a service code: the site serves
-	// the lite pages under /lite/ (site/lite.go); /admin is a later
-	// surface's, a plain 404 until it exists.
-	for _, p := range []string{"/admin", "/lite/"} {
-		mux.Handle(p, s.whenReady(s.Site))
+	// the lite pages under /lite/ (site/lite.go).
+	mux.Handle("/lite/", s.whenReady(s.Site))
+	// The newsroom admin (internal/admin, sign-in and access control in
+	// internal/auth) answers /admin on the admin origin only; on every
+	// other host it hands /admin to the site, a plain 404, so mirrors
+	// never expose it. A store without staff data leaves /admin to the site.
+	if staff, ok := store.(news.StaffStore); ok {
+		adm, err := admin.New(admin.Config{
+			Auth: auth.New(auth.Config{Store: staff, Services: store.Services, Now: now, Log: log,
+				Issuer: "qalam " + opts.AdminOrigin.Host}),
+			Static: static, Origin: opts.AdminOrigin, TrustedProxies: opts.TrustedProxies, Log: log, NotFound: s.Site})
+		if err != nil {
+			return nil, err
+		}
+		mux.Handle("/admin", s.whenReady(adm))
+		mux.Handle("/admin/", s.whenReady(adm))
 	}
 	// Newsletters (internal/newsletter): subscription pages under
 	// /newsletter/{service}/, only when an SMTP server is configured.
