@@ -23,6 +23,7 @@ import (
 	"qalam/internal/config"
 	"qalam/internal/demo"
 	"qalam/internal/export"
+	"qalam/internal/news"
 	"qalam/internal/servertest"
 	"qalam/internal/signing"
 )
@@ -418,4 +419,55 @@ func TestVerifyDetectsTampering(t *testing.T) {
 	if _, err := signing.Verify(out, pub); !errors.Is(err, signing.ErrBadSignature) {
 		t.Errorf("a copy re-signed with another key: %v, want ErrBadSignature", err)
 	}
+}
+
+// TestLinksTheCopyCannotHold publishes a story whose body links to a draft,
+// to search and to a section with a fragment: the draft and search links
+// point to the live site (the draft's page is not exported), the section
+// link to the copy's file with its fragment.
+func TestLinksTheCopyCannotHold(t *testing.T) {
+	e := servertest.Demo(t, withPrimary)
+	ctx := context.Background()
+	draft := "/kk/saiasat/draft-" + demo.DraftStoryID
+	st := e.NewStory(t, "kk", "siltemeler", "Сілтемелер", "")
+	body := news.Doc{Version: news.DocVersion, Blocks: []news.Block{{Type: news.BlockParagraph, Text: news.Inline{
+		{Text: "draft", Marks: []news.Mark{{Type: news.MarkLink, Href: draft}}},
+		{Text: " search", Marks: []news.Mark{{Type: news.MarkLink, Href: "/kk/search?q=%D1%81%D0%BE%D1%82"}}},
+		{Text: " section", Marks: []news.Mark{{Type: news.MarkLink, Href: "/kk/sport/#top"}}},
+	}}}}
+	rev, err := e.Store.SaveRevision(ctx, st.ID, st.HeadRev, news.Content{Headline: news.Text("Сілтемелер"), Body: body}, demo.StaffID, e.Clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.HeadRev = rev.ID
+	e.Publish(t, st, e.Clock.Now().Add(-time.Minute))
+	e.Fresh(t)
+
+	out := filepath.Join(t.TempDir(), "kk")
+	res := exportDemo(t, e, "kk", out, newKey(t))
+	if !slices.Contains(res.Live, draft) {
+		t.Errorf("the draft's link is not reported as left on the live site: %v", res.Live)
+	}
+	var page []byte
+	for _, f := range res.Manifest.Files {
+		if strings.Contains(f.Path, st.ID) && strings.HasPrefix(f.Path, "kk/") {
+			page, _ = os.ReadFile(filepath.Join(out, f.Path))
+		}
+		if strings.Contains(f.Path, demo.DraftStoryID) {
+			t.Errorf("the draft was exported as %s", f.Path)
+		}
+	}
+	if page == nil {
+		t.Fatal("the new story was not exported")
+	}
+	for _, want := range []string{
+		`href="https://news.example.org` + draft + `"`,
+		`href="https://news.example.org/kk/search?q=%D1%81%D0%BE%D1%82"`,
+		`href="../../sport/index.html#top"`,
+	} {
+		if !bytes.Contains(page, []byte(want)) {
+			t.Errorf("the story lacks %s", want)
+		}
+	}
+	checkFiles(t, out, []string{demo.DraftMarker})
 }
