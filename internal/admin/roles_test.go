@@ -59,7 +59,7 @@ func TestRoleMatrix(t *testing.T) {
 			}
 			m.get("/admin/people")
 			check("GET /admin/people", w["people"].own) // not per service
-			m.get("/admin/sessions") // a page every role has, for the form token
+			m.get("/admin/sessions")                    // a page every role has, for the form token
 			m.post("/admin/people/invite", "email", fmt.Sprintf("inv-%s-%s@example.org", a.role, svc), "name", "Invitee", "grant", svc+":contributor")
 			check("invite a contributor", pick(w["invite"]))
 			m.get("/admin/sessions")
