@@ -110,12 +110,14 @@ func exportStatic(ctx context.Context, args []string, e env) error {
 	if hosts == "" {
 		hosts = *o.primary
 	}
+	// The server renders the pages as serve would, with the same key (its
+	// fingerprint is published on the mirrors page).
 	opts, err := config.ParseServe([]string{"--data", *o.data, "--hosts", hosts, "--primary", *o.primary,
-		"--access-log=false", "--cache-mb", "32"}, e.stderr)
+		"--signing-key", *o.signingKey, "--access-log=false", "--cache-mb", "32"}, e.stderr)
 	if err != nil {
 		return fmt.Errorf("export static: %w", err)
 	}
-	key, err := signing.PrivateKey(opts.Data, *o.signingKey)
+	key, err := signing.PrivateKey(opts.Data, opts.SigningKey)
 	if err != nil {
 		return err
 	}

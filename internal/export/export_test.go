@@ -6,6 +6,7 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"net/http"
@@ -470,4 +471,42 @@ func TestLinksTheCopyCannotHold(t *testing.T) {
 		}
 	}
 	checkFiles(t, out, []string{demo.DraftMarker})
+}
+
+// TestPagedListsExported fills a section past one page: the older pages
+// (?cursor=...) become files of their own, in every view, and every story
+// is reached through them.
+func TestPagedListsExported(t *testing.T) {
+	e := servertest.Demo(t, withPrimary)
+	secs, err := e.Store.Sections(context.Background(), "kk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for i := range 15 {
+		st := e.NewStory(t, "kk", fmt.Sprintf("better-%02d", i), fmt.Sprintf("Көп материал %02d", i), "Мәтін.")
+		e.Publish(t, st, e.Clock.Now().Add(-time.Duration(i+1)*time.Minute))
+		ids = append(ids, st.ID)
+	}
+	e.Fresh(t)
+	out := filepath.Join(t.TempDir(), "kk")
+	res := exportDemo(t, e, "kk", out, newKey(t))
+	for _, view := range []string{"kk", "kk-latn", "lite/kk", "lite/kk-latn"} {
+		pages, _ := filepath.Glob(filepath.Join(out, filepath.FromSlash(view), secs[0].Slug, "page-*.html"))
+		if len(pages) == 0 {
+			t.Errorf("%s/%s: no older page was exported", view, secs[0].Slug)
+		}
+	}
+	exported := strings.Builder{}
+	for _, f := range res.Manifest.Files {
+		exported.WriteString(f.Path + "\n")
+	}
+	for _, id := range ids {
+		if strings.Count(exported.String(), id+"/index.html") != 4 {
+			t.Errorf("story %s is not in all four views", id)
+		}
+	}
+	fsrv := httptest.NewServer(http.FileServer(http.Dir(out)))
+	defer fsrv.Close()
+	crawl(t, fsrv.URL, e.Host)
 }
