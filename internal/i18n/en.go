@@ -100,7 +100,6 @@ var enCatalog = &Catalog{
 		"script.label":    "Alphabet",
 		"script.cyrl":     "Cyrillic",
 		"script.latn":     "Latin",
-		"search.script":   "For now, search finds only words typed in Cyrillic.",
 
 		"newsletter.title":               "Daily newsletter",
 		"newsletter.intro":               "Get the day's stories from %s by email, once a day.",

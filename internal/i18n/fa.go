@@ -104,7 +104,6 @@ var faCatalog = &Catalog{
 		"script.label":    "الفبا",
 		"script.cyrl":     "سیریلیک",
 		"script.latn":     "لاتین",
-		"search.script":   "فعلاً جست‌وجو فقط واژه‌هایی را پیدا می‌کند که به خط سیریلیک نوشته شده‌اند.",
 
 		"newsletter.title":               "خبرنامهٔ روزانه",
 		"newsletter.intro":               "مطالب هر روز %s را روزی یک بار با ایمیل دریافت کنید.",

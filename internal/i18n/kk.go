@@ -101,7 +101,6 @@ var kkCatalog = &Catalog{
 		"script.label":    "Әліпби",
 		"script.cyrl":     "Кирилше",
 		"script.latn":     "Латынша",
-		"search.script":   "Әзірге іздеу кирилше жазылған сөздерді ғана табады.",
 
 		"newsletter.title":               "Күнделікті хат",
 		"newsletter.intro":               "%s материалдарын күніне бір рет электрондық поштаңызға алыңыз.",

@@ -100,7 +100,6 @@ var ruCatalog = &Catalog{
 		"script.label":    "Алфавит",
 		"script.cyrl":     "Кириллица",
 		"script.latn":     "Латиница",
-		"search.script":   "Пока поиск находит только слова, набранные кириллицей.",
 
 		"newsletter.title":               "Ежедневная рассылка",
 		"newsletter.intro":               "Получайте материалы %s за день по электронной почте раз в сутки.",

@@ -221,13 +221,9 @@ func (s *Site) search(rq *request, svc news.Service) (*pagecache.Entry, error) {
 		return nil, &httpError{status: http.StatusBadRequest, svc: &svc}
 	}
 	cat := rq.catalog(svc)
-	// Search reads the stored (Cyrillic) text: in the Latin view a query
-	// typed in Cyrillic finds stories, shown in Latin, and one typed in Latin
-	// finds nothing yet, which the Latin view says under the results.
-	var note string
-	if rq.latin {
-		note = cat.T("search.script")
-	}
+	// In the Latin view a query typed in Latin or Cyrillic finds the stored
+	// (Cyrillic) stories, shown in Latin: Kazakh search keys are shared by a
+	// word's two scripts (package stem).
 	cursor := rq.query.Get("cursor")
 	var pg news.SearchPage
 	var err error
@@ -249,7 +245,7 @@ func (s *Site) search(rq *request, svc news.Service) (*pagecache.Entry, error) {
 			return nil, err
 		}
 		l.Robots = "noindex"
-		return s.page("search", http.StatusOK, l, &SearchPage{Layout: l, Heading: cat.T("search.label"), Empty: cat.T("search.hint"), Note: note})
+		return s.page("search", http.StatusOK, l, &SearchPage{Layout: l, Heading: cat.T("search.label"), Empty: cat.T("search.hint")})
 	}
 	base := rq.base + "/search"
 	heading := cat.T("search.title", rq.text(q))
@@ -259,7 +255,7 @@ func (s *Site) search(rq *request, svc news.Service) (*pagecache.Entry, error) {
 	}
 	l.Robots = "noindex"
 	l.Query = q
-	p := &SearchPage{Layout: l, Heading: heading, Total: pg.Total, Empty: cat.T("search.empty"), Note: note,
+	p := &SearchPage{Layout: l, Heading: heading, Total: pg.Total, Empty: cat.T("search.empty"),
 		Paged: cursor != "", First: base + "?q=" + urlQueryEscape(q)}
 	for _, h := range pg.Hits {
 		p.Items = append(p.Items, SearchResult{Teaser: l.teasers([]news.Summary{h.Summary})[0], Snippet: render.Inline(h.Snippet)})

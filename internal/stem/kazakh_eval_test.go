@@ -288,3 +288,51 @@ func TestEvalCrossScript(t *testing.T) {
 		t.Errorf("only %d of %d Kazakh words meet their Latin form (%d found by the query)", same, words, found)
 	}
 }
+
+// asciiFold writes a 2021 Latin word as it is typed on a keyboard without
+// the Kazakh letters: ä→a, ğ→g, ñ→n, ö→o, ş→s, ū→u, ü→u, ı→i.
+var asciiFold = strings.NewReplacer("ä", "a", "ğ", "g", "ñ", "n", "ö", "o", "ş", "s", "ū", "u", "ü", "u", "ı", "i",
+	"Ä", "A", "Ğ", "G", "Ñ", "N", "Ö", "O", "Ş", "S", "Ū", "U", "Ü", "U", "I", "I", "İ", "I")
+
+// TestEvalASCII measures what search would gain and lose from Latin words
+// typed without the 2021 letters (STEMMING.md: not supported). It only
+// reports:
+//   - how many KazNERD words are typed the same either way, and how many
+//     ASCII-typed words reach the word's key as they are;
+//   - the collision of a key folded to ASCII after stemming (what an index
+//     that tolerated ASCII typing would merge) against today's key, on the
+//     KTB lemmas.
+func TestEvalASCII(t *testing.T) {
+	var words, plain, found, foldFound int
+	fold := func(k string) string { return asciiFold.Replace(translit.Latin(k)) }
+	for _, s := range fixtures.KazNERD(t) {
+		for _, tok := range s {
+			for _, w := range strings.FieldsFunc(tok, func(r rune) bool { return !isWordRune(r) }) {
+				if !strings.ContainsFunc(w, func(r rune) bool { return unicode.Is(unicode.Cyrillic, r) }) {
+					continue
+				}
+				words++
+				lat := translit.Latin(w)
+				a := asciiFold.Replace(lat)
+				if a == lat {
+					plain++
+				}
+				if Key("kk", a) == Key("kk", w) {
+					found++
+				}
+				if fold(Key("kk", a)) == fold(Key("kk", w)) {
+					foldFound++
+				}
+			}
+		}
+	}
+	t.Logf("KazNERD: %.1f%% of %d Kazakh words have no 2021 letter beyond ASCII; typed in ASCII, %.1f%% reach their key (%.1f%% with keys folded to ASCII)",
+		100*float64(plain)/float64(words), words, 100*float64(found)/float64(words), 100*float64(foldFound)/float64(words))
+	pairs := ktbPairs(t, fixtures.Path(t, "fixtures/kazakh/kk_ktb-ud-test.conllu"))
+	lemmas := distinctLemmas(pairs)
+	folded := func(w string) string { return fold(Key("kk", w)) }
+	lemmaPairs := float64(len(lemmas)) * float64(len(lemmas)-1) / 2
+	c0, c1 := collision(lemmas, func(w string) string { return Key("kk", w) }), collision(lemmas, folded)
+	t.Logf("KTB lemma collision: %.4f%% (%.0f pairs) with today's key, %.4f%% (%.0f pairs) folded to ASCII",
+		100*c0, c0*lemmaPairs, 100*c1, c1*lemmaPairs)
+}
