@@ -50,7 +50,30 @@ func TestLatinSitemap(t *testing.T) {
 			t.Errorf("%s does not list %s", latn, u)
 		}
 	}
-	for _, p := range []string{"/sitemaps/kk-latn-news.xml", "/sitemaps/ru-latn.xml", "/sitemaps/kk-latn/2.xml", "/feeds/ru-latn/rss.xml", "/feeds/kk-latn-latn/rss.xml"} {
+	// The Latin view's Google News sitemap: the same stories as the
+	// Cyrillic one, at their Latin URLs, with Latin headlines and names.
+	newsC := locs(t, e, "/sitemaps/kk-news.xml", getSitemap(t, e, "/sitemaps/kk-news.xml"), "url")
+	_, latnNews := e.Get(t, "/sitemaps/kk-latn-news.xml")
+	newsL := locs(t, e, "/sitemaps/kk-latn-news.xml", getSitemap(t, e, "/sitemaps/kk-latn-news.xml"), "url")
+	if len(newsL) == 0 || len(newsL) != len(newsC) {
+		t.Errorf("kk-latn-news lists %d stories, kk-news %d", len(newsL), len(newsC))
+	}
+	for _, l := range newsL {
+		if !strings.HasPrefix(l, e.URL+"/kk-latn/") {
+			t.Errorf("kk-latn-news lists %s", l)
+		}
+	}
+	if bad := cyrillic(latnNews); bad != "" {
+		t.Errorf("kk-latn-news holds Cyrillic: %q", bad)
+	}
+	if !strings.Contains(latnNews, "<news:language>kk</news:language>") {
+		t.Error("kk-latn-news: language is not kk")
+	}
+	_, index := e.Get(t, "/sitemap.xml")
+	if !strings.Contains(index, e.URL+"/sitemaps/kk-latn-news.xml") {
+		t.Error("the sitemap index does not name the Latin news sitemap")
+	}
+	for _, p := range []string{"/sitemaps/ru-latn-news.xml", "/sitemaps/ru-latn.xml", "/sitemaps/kk-latn/2.xml", "/feeds/ru-latn/rss.xml", "/feeds/kk-latn-latn/rss.xml"} {
 		if resp, _ := e.Get(t, p); resp.StatusCode != 404 {
 			t.Errorf("%s: %d, want 404", p, resp.StatusCode)
 		}
@@ -59,6 +82,16 @@ func TestLatinSitemap(t *testing.T) {
 
 // TestLatinFeeds: the Latin view's pages announce its feeds, whose entries
 // are told apart from the Cyrillic feeds' (a reader may follow both).
+// cyrillic returns the first Cyrillic letter run in s, or "".
+func cyrillic(s string) string {
+	for i, r := range s {
+		if r >= 0x400 && r <= 0x4ff {
+			return s[i:min(len(s), i+40)]
+		}
+	}
+	return ""
+}
+
 func TestLatinFeeds(t *testing.T) {
 	e := servertest.Demo(t)
 	_, body := e.Get(t, "/kk-latn/")

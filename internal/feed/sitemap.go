@@ -75,7 +75,7 @@ func (h *Handler) sitemapIndex(rq *request) (*pagecache.Entry, error) {
 		if scriptview.HasLatin(svc) {
 			views = append(views, h.latinView(svc))
 		}
-		for i, v := range views {
+		for _, v := range views {
 			pages, total, err := h.pages(rq, v)
 			if err != nil {
 				return nil, err
@@ -83,9 +83,7 @@ func (h *Handler) sitemapIndex(rq *request) (*pagecache.Entry, error) {
 			for n := 1; n <= h.files(len(pages)+total); n++ {
 				doc.Sitemaps = append(doc.Sitemaps, sitemapLoc{rq.abs(sitemapPath(v.seg, n))})
 			}
-			if i == 0 {
-				doc.Sitemaps = append(doc.Sitemaps, sitemapLoc{rq.abs(newsSitemapPath(svc.Code))})
-			}
+			doc.Sitemaps = append(doc.Sitemaps, sitemapLoc{rq.abs(newsSitemapPath(v.seg))})
 		}
 	}
 	return xmlEntry(doc)
@@ -217,21 +215,22 @@ func (h *Handler) serviceSitemap(rq *request, seg string, n int) (*pagecache.Ent
 }
 
 // newsSitemap lists the service's stories first published in the last two
-// days, at most 1,000, for Google News.
-func (h *Handler) newsSitemap(rq *request, code string) (*pagecache.Entry, error) {
-	svc, err := h.store.Service(rq.ctx, code)
+// days, at most 1,000, for Google News; for "kk-latn" the Latin view's
+// (headlines, publication name and URLs in Latin, language still "kk").
+func (h *Handler) newsSitemap(rq *request, seg string) (*pagecache.Entry, error) {
+	v, err := h.view(rq.ctx, seg)
 	if err != nil {
 		return nil, err
 	}
-	v := h.plainView(svc)
-	lang, _, _ := strings.Cut(strings.ToLower(svc.Lang), "-") // ISO 639 code
+	svc := v.svc
+	lang, _, _ := strings.Cut(strings.ToLower(v.lang), "-") // ISO 639 code
 	loc := svc.Location()
 	doc := urlsetDoc{Xmlns: nsSitemap, News: nsNews}
 	q := news.ListQuery{Service: svc.Code, Limit: 100}
 	since := rq.at.Add(-newsWindow)
 walk:
 	for {
-		pg, err := h.store.ListPublished(rq.ctx, q, rq.at)
+		pg, err := v.store.ListPublished(rq.ctx, q, rq.at)
 		if err != nil {
 			return nil, err
 		}

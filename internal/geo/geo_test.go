@@ -72,7 +72,7 @@ func TestDB(t *testing.T) {
 			{"203.0.113.7:5555", nil, "RU", true},
 			{"[2001:db8::1]:5555", nil, "IR", true},
 			{"[::ffff:198.51.100.4]:80", nil, "KZ", true},
-			{"192.0.2.1:80", nil, "", false},                          // not in the database
+			{"192.0.2.1:80", nil, "", false},                           // not in the database
 			{"203.0.113.7:5555", []string{"198.51.100.4"}, "RU", true}, // an untrusted peer's header is ignored
 			{"10.0.0.5:80", []string{"198.51.100.4"}, "KZ", true},      // behind the proxy: the client it saw
 			{"10.0.0.5:80", []string{"203.0.113.9, 10.0.0.7"}, "RU", true},

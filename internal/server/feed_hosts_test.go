@@ -63,7 +63,7 @@ func TestRobotsListsSitemaps(t *testing.T) {
 	if len(sitemaps) == 0 || sitemaps[0] != e.URL+"/sitemap.xml" {
 		t.Fatalf("robots.txt names sitemaps %q", sitemaps)
 	}
-	for _, svc := range []string{"kk", "ru", "en", "fa"} {
+	for _, svc := range []string{"kk", "ru", "en", "fa", "kk-latn"} {
 		for _, want := range []string{e.URL + "/sitemaps/" + svc + ".xml", e.URL + "/sitemaps/" + svc + "-news.xml"} {
 			if !strings.Contains(body, "Sitemap: "+want+"\n") {
 				t.Errorf("robots.txt does not name %s", want)

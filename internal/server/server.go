@@ -24,6 +24,7 @@ import (
 	"qalam/internal/news"
 	"qalam/internal/newsletter"
 	"qalam/internal/pagecache"
+	"qalam/internal/scriptview"
 	"qalam/internal/site"
 )
 
@@ -68,7 +69,11 @@ func New(opts config.Options, store news.Store, lib *media.Library, log *slog.Lo
 	mediaHandler := lib.Handler(func(ctx context.Context, id string) (news.Asset, error) {
 		return store.PublicAsset(ctx, id, news.Time(s.now()))
 	})
-	s.Site, err = site.New(site.Config{Store: store, Static: static, Cache: s.cache, Now: now, Log: log, Primary: opts.Primary.String(), Origin: hosts.Origin,
+	country, countryVary, err := s.countryResolver(opts)
+	if err != nil {
+		return nil, err
+	}
+	s.Site, err = site.New(site.Config{Country: country, CountryVary: countryVary, Store: store, Static: static, Cache: s.cache, Now: now, Log: log, Primary: opts.Primary.String(), Origin: hosts.Origin,
 		MediaSize: func(ctx context.Context, u string) int64 { return headSize(ctx, mediaHandler, u) }})
 	if err != nil {
 		return nil, err
@@ -207,6 +212,11 @@ func (s *Server) robots(w http.ResponseWriter, r *http.Request) {
 			for _, svc := range svcs {
 				b.WriteString("Sitemap: " + origin + "/sitemaps/" + svc.Code + ".xml\n")
 				b.WriteString("Sitemap: " + origin + "/sitemaps/" + svc.Code + "-news.xml\n")
+				if scriptview.HasLatin(svc) {
+					latn := svc.Code + scriptview.Suffix
+					b.WriteString("Sitemap: " + origin + "/sitemaps/" + latn + ".xml\n")
+					b.WriteString("Sitemap: " + origin + "/sitemaps/" + latn + "-news.xml\n")
+				}
 			}
 		}
 	}
@@ -252,6 +262,7 @@ func (s *Server) Poll(ctx context.Context) (bool, error) {
 		return false, err
 	}
 	s.cache.Purge()
+	s.Site.ContentChanged()
 	s.watch.started, s.watch.version = true, v
 	s.watch.next, s.watch.hasNext, err = s.store.NextScheduled(ctx, now)
 	return true, err
