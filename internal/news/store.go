@@ -180,7 +180,8 @@ type Store interface {
 	// Search finds the service's stories public at at whose live revision
 	// (headline, deck, body) holds every word of q.Text, each word compared
 	// by its search key in the service's language (package stem), so
-	// inflected forms match. Hits come best first (a headline match outranks
+	// inflected forms match, and for Kazakh a word typed in the 2021 Latin
+	// alphabet matches its Cyrillic form. Hits come best first (a headline match outranks
 	// a body match), then newest. Paging is stable while the content does
 	// not change. A store may bound the work of a very common query: when
 	// more stories match than it ranks (10,000 for SQLite), it ranks the
