@@ -86,9 +86,9 @@ func cyrillicWord(b *strings.Builder, w string) {
 		ln := unicode.ToLower(next)
 		var out rune
 		switch {
-		// я and ю are ia and iu in Latin, İa and İu or İA and İU as
-		// capitals; never iA.
-		case lr == 'i' && (ln == 'a' || ln == 'u') && (up || !unicode.IsUpper(next)):
+		// я and ю are ia and iu in Latin, İa and İu or, inside an ALL-CAPS
+		// word, İA and İU (Latin's rule for two-letter capitals); never iA.
+		case lr == 'i' && (ln == 'a' || ln == 'u') && pairCase(w, i, n+m, up, unicode.IsUpper(next)):
 			out = 'я'
 			if ln == 'u' {
 				out = 'ю'
@@ -109,6 +109,24 @@ func cyrillicWord(b *strings.Builder, w string) {
 		prevVowel = isKazakhVowel(out)
 		i += n
 	}
+}
+
+// pairCase reports whether the i at w[i:] and the letter after it, ending
+// at w[i+n], are cased as Latin writes я or ю: both lowercase, or a
+// capital in the form Latin gives it there: İA and İU when the next letter
+// is a capital, or when no letter follows and the one before is (an
+// ALL-CAPS word), İa and İu otherwise.
+func pairCase(w string, i, n int, upI, upNext bool) bool {
+	if !upI {
+		return !upNext
+	}
+	caps := false
+	if after, _ := utf8.DecodeRuneInString(w[i+n:]); i+n < len(w) && unicode.IsLetter(after) {
+		caps = unicode.IsUpper(after)
+	} else if before, _ := utf8.DecodeLastRuneInString(w[:i]); i > 0 {
+		caps = unicode.IsUpper(before)
+	}
+	return upNext == caps
 }
 
 // latinLetters maps the lowercase letters of the 2021 alphabet to Cyrillic

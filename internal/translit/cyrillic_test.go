@@ -3,6 +3,7 @@ package translit
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"qalam/internal/fixtures"
 )
@@ -54,4 +55,26 @@ func TestCyrillicKazNERD(t *testing.T) {
 	if back < words*9/10 {
 		t.Errorf("only %d of %d words come back as they were", back, words)
 	}
+}
+
+// Whatever Latin produces, Cyrillic reads back into a text with the same
+// Latin form, so Cyrillic(Latin(·)) is one spelling shared by a Cyrillic
+// text and its Latin form (package stem keys words under it).
+func FuzzCyrillic(f *testing.F) {
+	for _, w := range words {
+		f.Add(w.cyr + " " + w.title + " " + strings.ToUpper(w.cyr))
+	}
+	for _, s := range []string{"", "Aziia İurii Tsoi", "FlaiArystan", "Facebook-та exit", "бiр iшкi", "AZİİA ÜİDIÑ",
+		"їжак є ў", "и\u0306 Е\u0308ЛКА", "2024-жылы", "ьа иьа ийа", "İA", "İaA", "ИА Я ЯА"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		if !utf8.ValidString(in) {
+			return
+		}
+		l := Latin(in)
+		if got := Latin(Cyrillic(l)); got != l {
+			t.Errorf("Latin(Cyrillic(%+q)) = %+q", l, got)
+		}
+	})
 }
