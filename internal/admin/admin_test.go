@@ -98,6 +98,22 @@ func TestLoginSecondFactorRotation(t *testing.T) {
 	s := newStack(t)
 	m := s.member("ed@example.org", kkEditor, "192.0.2.1", true)
 
+	// Signing in again from a signed-in browser replaces its session.
+	before := m.cookie
+	m.post("/admin/login", "email", "ed@example.org", "password", password)
+	m.wantRedirect("/admin/2fa", "second sign-in")
+	if m.cookie == before {
+		t.Fatal("sign-in kept the old token")
+	}
+	replaced := s.browser("192.0.2.1")
+	replaced.cookie = before
+	replaced.get("/admin")
+	replaced.wantRedirect("/admin/login", "the replaced session")
+	m.get("/admin/2fa")
+	m.post("/admin/2fa", "code", m.code())
+	m.wantRedirect("/admin", "second factor")
+	s.clock.Add(30 * time.Second)
+
 	b := s.browser("198.51.100.7")
 	b.cookie = "stale-token-from-before"
 	b.post("/admin/login", "email", "ed@example.org", "password", password)

@@ -348,8 +348,13 @@ func (au *Auth) Login(ctx context.Context, email, password string, c Client, old
 	if !found || !pwOK || acct.Disabled {
 		au.ip.Fail(ipKey(c))
 		au.acct.Fail(acctKey(email))
+		// Every failure writes one audit row, so a known email does not
+		// answer slower than an unknown one. An unknown one's row names
+		// nobody and keeps no address: whoever typed it may not be staff.
 		if err == nil {
 			au.audit(ctx, acct.ID, "login.fail", acct.ID, "", c, "")
+		} else {
+			au.audit(ctx, "", "login.fail", "", "", Client{}, "unknown account")
 		}
 		return "", "", ErrBadCredentials
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -429,4 +430,58 @@ func TestConfirmAgain(t *testing.T) {
 	must(t, e.auth.Confirm(ctx, a, code, client("192.0.2.1")))
 	a, _ = e.auth.Authenticate(ctx, tok)
 	must(t, e.auth.Authorize(a, news.ActBanner, "kk"))
+}
+
+// Which roles must enroll is configurable; by default editors and above.
+func TestRequire2FAPerRole(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		require map[news.Role]bool
+		role    news.Role
+		want    news.SessionStage
+	}{
+		{nil, news.RoleContributor, news.StageFull},
+		{nil, news.RoleReporter, news.StageFull},
+		{nil, news.RoleEditor, news.StageEnroll},
+		{nil, news.RoleChief, news.StageEnroll},
+		{map[news.Role]bool{news.RoleReporter: true}, news.RoleReporter, news.StageEnroll},
+		{map[news.Role]bool{news.RoleReporter: true}, news.RoleEditor, news.StageFull},
+	} {
+		e := newEnv(t, func(c *auth.Config) { c.Require2FA = tc.require })
+		link, _, err := e.auth.CreateAccount(ctx, nil, "p@example.org", "P", news.Grant{Service: "kk", Role: tc.role}, client(""))
+		must(t, err)
+		_, stage, err := e.auth.CompleteSetup(ctx, link.Token, password, client("192.0.2.1"), "")
+		must(t, err)
+		if stage != tc.want {
+			t.Errorf("require %v, %s: stage %s, want %s", tc.require, tc.role, stage, tc.want)
+		}
+	}
+}
+
+// An unknown email costs the same argon2 work as a known one with a wrong
+// password (medians of several tries, with a cost large enough to measure).
+func TestUnknownEmailSameWork(t *testing.T) {
+	ctx := context.Background()
+	p := auth.Params{Time: 1, Memory: 32 * 1024, Threads: 1}
+	e := newEnv(t, func(c *auth.Config) { c.Params = p; c.AccountLimit.Burst = 100; c.IPLimit.Burst = 100 })
+	e.person(t, "known@example.org", news.Grant{Service: "kk", Role: news.RoleReporter}, false)
+	e.auth.Login(ctx, "warm@example.org", "x", client("192.0.2.1"), "") // makes the dummy hash
+	median := func(email string) time.Duration {
+		var ds []time.Duration
+		for range 9 {
+			start := time.Now()
+			_, _, err := e.auth.Login(ctx, email, "wrong password", client("192.0.2.1"), "")
+			ds = append(ds, time.Since(start))
+			wantErr(t, email, err, auth.ErrBadCredentials)
+		}
+		slices.Sort(ds)
+		return ds[len(ds)/2]
+	}
+	known, unknown := median("known@example.org"), median("nobody@example.org")
+	t.Logf("median sign-in failure: known email %v, unknown %v", known, unknown)
+	// Without the dummy hash the ratio is about 0.1; the bounds leave room
+	// for a busy machine.
+	if r := float64(unknown) / float64(known); r < 0.4 || r > 2.5 {
+		t.Fatalf("unknown email costs %.2f× a known one", r)
+	}
 }
