@@ -1,7 +1,8 @@
 // Package translit derives Kazakh in the 2021 Latin alphabet from Cyrillic
 // Kazakh. The Cyrillic text stays the source of truth: Latin → Cyrillic is
 // lossy (и and й both become i, х and һ both h), so Latin text is computed
-// on the way out, never stored or edited.
+// on the way out, never stored or edited. Cyrillic reads Latin back only
+// for search, with one fixed choice where Latin merges letters (its doc).
 //
 // # The 2021 letters
 //
