@@ -8,7 +8,6 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -120,6 +119,12 @@ func TestExportAndVerifyCommands(t *testing.T) {
 			t.Errorf("verify did not print the newsroom's fingerprint:\n%s", stdout)
 		}
 	}
+	// A key taken from the copy itself is refused, whatever it says.
+	for _, args := range [][]string{{"verify", out, "--key", filepath.Join(out, "ed25519.pub")}, {"verify", out, "--data", out}} {
+		if _, _, err := qalam(t, args...); err == nil || !strings.Contains(err.Error(), "inside the folder being checked") {
+			t.Errorf("%v: %v, want a refusal of the copy's own key", args, err)
+		}
+	}
 	// Pointing --data at the copy itself is the one way to trust its key,
 	// and it finds none there: verify reads only data/signing/ed25519.pub.
 	if _, _, err := qalam(t, "verify", filepath.Join(out, "kk"), "--data", data); err == nil {
@@ -148,14 +153,20 @@ func TestExportWithOutsideSigningKey(t *testing.T) {
 	if !strings.Contains(stdout, fp) {
 		t.Errorf("export did not sign with the outside key:\n%s", stdout)
 	}
-	if _, err := os.Stat(signing.KeyPath(e.Dir)); !errors.Is(err, fs.ErrNotExist) {
-		t.Errorf("a key was made in the data dir although --signing-key was given: %v", err)
+	// The pages publish the key that signed them, not the data dir's (the
+	// test server made one there).
+	mirrors, _ := os.ReadFile(filepath.Join(out, "ru", "mirrors", "index.html"))
+	if !bytes.Contains(mirrors, []byte(fp)) {
+		t.Errorf("the exported mirrors page does not show the signing key's fingerprint %s", fp)
+	}
+	if dataKey, err := signing.DataPublicKey(e.Dir); err == nil && bytes.Contains(mirrors, []byte(signing.Fingerprint(dataKey))) {
+		t.Error("the exported mirrors page shows the data dir's key, not the one that signed the copy")
 	}
 	if stdout, _, err := qalam(t, "verify", out, "--signing-key", keyFile); err != nil || !strings.Contains(stdout, fp) {
 		t.Errorf("verify --signing-key: %v\n%s", err, stdout)
 	}
 	if _, _, err := qalam(t, "verify", out, "--data", e.Dir); err == nil {
-		t.Error("verify found a key in a data dir that has none")
+		t.Error("verify passed with the data dir's key, which did not sign the copy")
 	}
 	// The output folder rule: a folder of other files is refused.
 	other := t.TempDir()

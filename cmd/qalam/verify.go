@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -51,17 +52,26 @@ func verifyCmd(args []string, e env) error {
 	dir := pos[0]
 
 	var pub ed25519.PublicKey
-	var from string
+	var from, file string
+	switch {
+	case *keyFile != "":
+		file, from = *keyFile, *keyFile
+	case *signingKey != "":
+		file, from = *signingKey, "the public half of "+*signingKey
+	default:
+		file = signing.PublicKeyPath(*data)
+		from = file
+	}
+	if inside(file, dir) {
+		return fmt.Errorf("verify: the key %s is inside the folder being checked, where a forger would put theirs; use the newsroom's key from elsewhere", file)
+	}
 	switch {
 	case *keyFile != "":
 		pub, err = signing.ReadPublicKey(*keyFile)
-		from = *keyFile
 	case *signingKey != "":
 		pub, err = signing.PublicKey("", *signingKey)
-		from = "the public half of " + *signingKey
 	default:
 		pub, err = signing.DataPublicKey(*data)
-		from = signing.PublicKeyPath(*data)
 	}
 	if err != nil {
 		return fmt.Errorf("verify: %w", err)
@@ -96,6 +106,23 @@ func verifyCmd(args []string, e env) error {
 	}
 	fmt.Fprintf(e.stdout, "OK        every file is as the newsroom signed it\n")
 	return nil
+}
+
+// inside reports whether path p lies in folder dir (after resolving links
+// where they exist).
+func inside(p, dir string) bool {
+	abs := func(s string) string {
+		a, err := filepath.Abs(s)
+		if err != nil {
+			return s
+		}
+		if r, err := filepath.EvalSymlinks(a); err == nil {
+			return r
+		}
+		return a
+	}
+	rel, err := filepath.Rel(abs(dir), abs(p))
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
 // parseInterspersed parses flags given before or after the positional
