@@ -33,6 +33,10 @@ type Config struct {
 	// Primary is the site's main origin; feeds list it first among the
 	// addresses readers can reach the site on.
 	Primary string
+	// Fingerprint is the newsroom's export signing key's fingerprint,
+	// published in every feed so readers can check a copy of the site;
+	// "" when there is none.
+	Fingerprint string
 	// Media is the /media/ handler. It is asked with HEAD for the byte size
 	// RSS enclosures must state, so only public images are ever measured.
 	Media http.Handler
@@ -46,6 +50,7 @@ type Handler struct {
 	log     *slog.Logger
 	origin  func(*http.Request) string
 	primary string
+	finger  string
 	media   http.Handler
 	renders atomic.Int64
 	perFile atomic.Int64 // URLs per sitemap file
@@ -53,7 +58,7 @@ type Handler struct {
 
 // New returns the handler.
 func New(c Config) *Handler {
-	h := &Handler{store: c.Store, cache: c.Cache, now: c.Now, log: c.Log, origin: c.Origin, primary: c.Primary, media: c.Media}
+	h := &Handler{store: c.Store, cache: c.Cache, now: c.Now, log: c.Log, origin: c.Origin, primary: c.Primary, finger: c.Fingerprint, media: c.Media}
 	if h.now == nil {
 		h.now = time.Now
 	}

@@ -18,6 +18,7 @@ import (
 	"qalam/internal/demo"
 	"qalam/internal/news"
 	"qalam/internal/servertest"
+	"qalam/internal/signing"
 	"qalam/internal/translit"
 )
 
@@ -36,6 +37,9 @@ var mediaID = regexp.MustCompile(`/media/[a-z2-7]{12}/`)
 // port and the demo's media assets get random IDs (their hashes are fixed).
 func normalize(e *servertest.Env, body string) string {
 	body = strings.ReplaceAll(body, e.URL, "http://qalam.test")
+	if pub, err := signing.DataPublicKey(e.Dir); err == nil {
+		body = strings.ReplaceAll(body, signing.Fingerprint(pub), "FINGERPRINT")
+	}
 	return mediaID.ReplaceAllString(body, "/media/ASSET/")
 }
 

@@ -30,6 +30,7 @@ type rssDoc struct {
 	Content string     `xml:"xmlns:content,attr"`
 	DC      string     `xml:"xmlns:dc,attr"`
 	Media   string     `xml:"xmlns:media,attr"`
+	Qalam   string     `xml:"xmlns:qalam,attr,omitempty"`
 	Channel rssChannel `xml:"channel"`
 }
 
@@ -42,6 +43,7 @@ type rssChannel struct {
 	LastBuildDate string     `xml:"lastBuildDate"`
 	Generator     string     `xml:"generator"`
 	Links         []atomLink `xml:"atom:link"` // self, then the mirrors (rel="related")
+	SigningKey    *keyEl     `xml:"qalam:signingKey"`
 	Items         []rssItem  `xml:"item"`
 }
 
@@ -102,6 +104,9 @@ func writeRSS(rq *request, ch *channel, self string) ([]byte, error) {
 		Channel: rssChannel{Title: ch.title, Link: ch.page, Description: ch.desc, Language: ch.lang,
 			LastBuildDate: rssDate(ch.updated, ch), Generator: "qalam",
 			Links: append([]atomLink{{Href: self, Rel: "self", Type: "application/rss+xml"}}, mirrorLinks(ch)...)}}
+	if k := signingKey(ch); k != nil {
+		doc.Qalam, doc.Channel.SigningKey = nsQalam, k
+	}
 	for i, it := range ch.items {
 		if i == 0 {
 			doc.Channel.PubDate = rssDate(it.published, ch)
@@ -142,6 +147,8 @@ type atomFeed struct {
 	Links    []atomLink  `xml:"link"`
 	Author   atomPerson  `xml:"author"`
 	Gen      string      `xml:"generator"`
+	Qalam    string      `xml:"xmlns:qalam,attr,omitempty"`
+	Key      *keyEl      `xml:"qalam:signingKey"`
 	Entries  []atomEntry `xml:"entry"`
 }
 
@@ -171,6 +178,23 @@ type atomEntry struct {
 	Content    atomText       `xml:"content"`
 }
 
+// nsQalam is the namespace of qalam's own feed elements.
+const nsQalam = "urn:x-qalam:feed:1"
+
+// keyEl is <qalam:signingKey algorithm="Ed25519">fingerprint</...>: the
+// key whose signature a static copy of the site must carry.
+type keyEl struct {
+	Algorithm string `xml:"algorithm,attr"`
+	Value     string `xml:",chardata"`
+}
+
+func signingKey(ch *channel) *keyEl {
+	if ch.fingerprint == "" {
+		return nil
+	}
+	return &keyEl{Algorithm: "Ed25519", Value: ch.fingerprint}
+}
+
 // mirrorLinks are the feed page's addresses on every published mirror, as
 // links of relation "related" (RSS carries them as atom:link).
 func mirrorLinks(ch *channel) []atomLink {
@@ -190,6 +214,9 @@ func writeAtom(rq *request, ch *channel, self string) ([]byte, error) {
 		Links: append([]atomLink{{Href: ch.page, Rel: "alternate", Type: "text/html"}, {Href: self, Rel: "self", Type: "application/atom+xml"}}, mirrorLinks(ch)...),
 		// The service stands as the author of entries without a byline.
 		Author: atomPerson{Name: ch.svc.Name, URI: ch.home}}
+	if k := signingKey(ch); k != nil {
+		f.Qalam, f.Key = nsQalam, k
+	}
 	if ch.desc != ch.title {
 		f.Subtitle = &atomText{"text", ch.desc}
 	}
@@ -232,8 +259,14 @@ type jsonFeed struct {
 
 // jsonQalam is the "_qalam" extension: where else the site can be read.
 type jsonQalam struct {
-	About   string       `json:"about"`
-	Mirrors []jsonMirror `json:"mirrors"`
+	About      string       `json:"about"`
+	Mirrors    []jsonMirror `json:"mirrors,omitempty"`
+	SigningKey *jsonKey     `json:"signing_key,omitempty"`
+}
+
+type jsonKey struct {
+	Algorithm   string `json:"algorithm"`
+	Fingerprint string `json:"fingerprint"`
 }
 
 type jsonMirror struct {
@@ -267,10 +300,13 @@ func writeJSON(rq *request, ch *channel, self string) ([]byte, error) {
 	if ch.desc != ch.title {
 		f.Description = ch.desc
 	}
-	if len(ch.mirrors) > 0 {
+	if len(ch.mirrors) > 0 || ch.fingerprint != "" {
 		f.Qalam = &jsonQalam{About: rq.abs("/mirrors.json")}
 		for _, m := range ch.mirrors {
 			f.Qalam.Mirrors = append(f.Qalam.Mirrors, jsonMirror{URL: m.url, Kind: string(m.kind)})
+		}
+		if ch.fingerprint != "" {
+			f.Qalam.SigningKey = &jsonKey{Algorithm: "Ed25519", Fingerprint: ch.fingerprint}
 		}
 	}
 	for _, it := range ch.items {

@@ -38,6 +38,8 @@ type channel struct {
 	// primary's first), so a reader whose feed still arrives learns where
 	// the site is when an address is blocked.
 	mirrors []mirror
+	// fingerprint names the key that signs static copies of the site.
+	fingerprint string
 }
 
 type mirror struct {
@@ -143,6 +145,7 @@ func (h *Handler) feed(rq *request, rest string) (*pagecache.Entry, error) {
 	if err := h.fill(rq, ch, q); err != nil {
 		return nil, err
 	}
+	ch.fingerprint = h.finger
 	ms, err := h.store.Mirrors(rq.ctx)
 	if err != nil {
 		return nil, err

@@ -2,12 +2,14 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 
 	"qalam/internal/config"
 	"qalam/internal/geo"
 	"qalam/internal/news"
+	"qalam/internal/signing"
 )
 
 // mirrorState is what the request path needs from the mirror list, made
@@ -145,4 +147,19 @@ func (s *Server) countryResolver(opts config.Options) (func(*http.Request) (stri
 		}
 		return r.Country(req)
 	}, vary, nil
+}
+
+// signingFingerprint is the fingerprint of the newsroom's export signing
+// key (made in the data dir on first use unless --signing-key names one),
+// published on the mirrors page, in /mirrors.json and in every feed so
+// readers can check a static copy. "" without a data dir.
+func signingFingerprint(opts config.Options) (string, error) {
+	if opts.Data == "" && opts.SigningKey == "" {
+		return "", nil
+	}
+	pub, err := signing.PublicKey(opts.Data, opts.SigningKey)
+	if err != nil {
+		return "", fmt.Errorf("signing key: %w", err)
+	}
+	return signing.Fingerprint(pub), nil
 }

@@ -10,6 +10,7 @@ import (
 	"qalam/internal/demo"
 	"qalam/internal/news"
 	"qalam/internal/servertest"
+	"qalam/internal/signing"
 )
 
 func putMirror(t *testing.T, e *servertest.Env, m news.Mirror) news.Mirror {
@@ -165,5 +166,24 @@ func TestLiteHost(t *testing.T) {
 	_, mpage := e.Get(t, "/kk/mirrors")
 	if !strings.Contains(mpage, `href="http://lite.example.net/lite/kk/"`) {
 		t.Error("the mirrors page does not link the lite host's home")
+	}
+}
+
+// The signing key's fingerprint is published on the mirrors page, in
+// /mirrors.json and in every feed format: the same key `qalam verify`
+// checks static copies with.
+func TestSigningFingerprintPublished(t *testing.T) {
+	e := servertest.Demo(t)
+	pub, err := signing.DataPublicKey(e.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fp := signing.Fingerprint(pub)
+	for _, p := range []string{"/kk/mirrors", "/fa/mirrors", "/kk-latn/mirrors", "/mirrors.json", "/feeds/kk/rss.xml", "/feeds/ru/atom.xml", "/feeds/en/feed.json"} {
+		resp, body := e.Get(t, p)
+		mustStatus(t, resp, 200, p)
+		if !strings.Contains(body, fp) {
+			t.Errorf("%s does not publish the key fingerprint %s", p, fp)
+		}
 	}
 }

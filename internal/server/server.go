@@ -73,14 +73,18 @@ func New(opts config.Options, store news.Store, lib *media.Library, log *slog.Lo
 	if err != nil {
 		return nil, err
 	}
-	s.Site, err = site.New(site.Config{Country: country, CountryVary: countryVary, Store: store, Static: static, Cache: s.cache, Now: now, Log: log, Primary: opts.Primary.String(), Origin: hosts.Origin,
+	fingerprint, err := signingFingerprint(opts)
+	if err != nil {
+		return nil, err
+	}
+	s.Site, err = site.New(site.Config{Country: country, CountryVary: countryVary, Store: store, Static: static, Cache: s.cache, Now: now, Log: log, Primary: opts.Primary.String(), Fingerprint: fingerprint, Origin: hosts.Origin,
 		MediaSize: func(ctx context.Context, u string) int64 { return headSize(ctx, mediaHandler, u) }})
 	if err != nil {
 		return nil, err
 	}
 	s.API = api.New(store, s.cache, now, hosts.Origin)
 	s.origin = hosts.Origin
-	s.Feed = feed.New(feed.Config{Store: store, Cache: s.cache, Now: now, Log: log, Origin: hosts.Origin, Primary: opts.Primary.String(), Media: mediaHandler})
+	s.Feed = feed.New(feed.Config{Store: store, Cache: s.cache, Now: now, Log: log, Origin: hosts.Origin, Primary: opts.Primary.String(), Fingerprint: fingerprint, Media: mediaHandler})
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.healthz)
