@@ -111,9 +111,11 @@ func exportStatic(ctx context.Context, args []string, e env) error {
 		hosts = *o.primary
 	}
 	// The server renders the pages as serve would, with the same key (its
-	// fingerprint is published on the mirrors page).
+	// fingerprint is published on the mirrors page), but for no country:
+	// a copy travels, so it carries every notice.
 	opts, err := config.ParseServe([]string{"--data", *o.data, "--hosts", hosts, "--primary", *o.primary,
-		"--signing-key", *o.signingKey, "--access-log=false", "--cache-mb", "32"}, e.stderr)
+		"--signing-key", *o.signingKey, "--country-header", "", "--geoip-db", "",
+		"--access-log=false", "--cache-mb", "32"}, e.stderr)
 	if err != nil {
 		return fmt.Errorf("export static: %w", err)
 	}
