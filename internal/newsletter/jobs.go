@@ -322,6 +322,10 @@ func (j *Jobs) send(ctx context.Context, job news.Job) error {
 		if deferred != nil {
 			break // the connection is likely gone: retry the rest later
 		}
+		if errors.Is(err, ErrUncertain) {
+			sess.Close() // the connection broke: the next one gets a new one
+			sess = nil
+		}
 	}
 	if _, err := j.Store.SettleEdition(context.WithoutCancel(ctx), e.ID); err != nil {
 		return err
