@@ -181,7 +181,9 @@ type Store interface {
 	// (headline, deck, body) holds every word of q.Text, each word compared
 	// by its search key in the service's language (package stem), so
 	// inflected forms match, and for Kazakh a word typed in the 2021 Latin
-	// alphabet matches its Cyrillic form. Hits come best first (a headline match outranks
+	// alphabet matches its Cyrillic form. When that finds no public story, a
+	// Kazakh word typed in plain ASCII letters is also read as the words it
+	// may stand for (stem.LooseKeys: ulken as үлкен). Hits come best first (a headline match outranks
 	// a body match), then newest. Paging is stable while the content does
 	// not change. A store may bound the work of a very common query: when
 	// more stories match than it ranks (10,000 for SQLite), it ranks the

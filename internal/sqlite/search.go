@@ -242,11 +242,16 @@ func matchExpr(service string, words [][]string) string {
 }
 
 // queryKeys returns the distinct words of a query, in order, each as the
-// keys it is looked up under (stem.QueryKeys).
-func queryKeys(lang, text string) [][]string {
+// keys it is looked up under (stem.QueryKeys, or stem.LooseQueryKeys when
+// loose).
+func queryKeys(lang, text string, loose bool) [][]string {
+	words := stem.QueryKeys(lang, text)
+	if loose {
+		words = stem.LooseQueryKeys(lang, text)
+	}
 	var out [][]string
 	seen := map[string]bool{}
-	for _, keys := range stem.QueryKeys(lang, text) {
+	for _, keys := range words {
 		id := strings.Join(keys, " ")
 		if !seen[id] {
 			seen[id] = true
@@ -306,7 +311,7 @@ func (db *DB) Search(ctx context.Context, q news.SearchQuery, at time.Time) (new
 			return dbErr(err, fmt.Sprintf("service %q", q.Service))
 		}
 		lang = stemLang(lang)
-		keys := queryKeys(lang, q.Text)
+		keys := queryKeys(lang, q.Text, false)
 		if len(keys) == 0 {
 			return news.Invalidf("a search needs at least one word")
 		}
@@ -314,16 +319,22 @@ func (db *DB) Search(ctx context.Context, q news.SearchQuery, at time.Time) (new
 			return news.Invalidf("a search takes at most %d words", maxSearchKeys)
 		}
 		match := matchExpr(q.Service, keys)
-		var all, hidden int
-		if err := tx.QueryRowContext(ctx, searchMatches, match).Scan(&all); err != nil {
-			return dbErr(err, "search")
+		total, err := countVisible(ctx, tx, match, at)
+		if err != nil {
+			return err
 		}
-		if all > 0 {
-			if err := tx.QueryRowContext(ctx, searchHidden, at.UnixMicro(), match).Scan(&hidden); err != nil {
-				return dbErr(err, "search")
+		if total == 0 {
+			// Nothing public for the words as typed: read Kazakh words typed
+			// in plain ASCII every way they may be meant (stem.LooseKeys).
+			// Only public stories decide, so hidden ones cannot be probed.
+			if loose := queryKeys(lang, q.Text, true); fmt.Sprint(loose) != fmt.Sprint(keys) {
+				keys, match = loose, matchExpr(q.Service, loose)
+				if total, err = countVisible(ctx, tx, match, at); err != nil {
+					return err
+				}
 			}
 		}
-		page.Total = all - hidden
+		page.Total = total
 		if offset >= page.Total {
 			return nil
 		}
@@ -401,6 +412,21 @@ func (db *DB) Search(ctx context.Context, q news.SearchQuery, at time.Time) (new
 		return news.SearchPage{}, err
 	}
 	return page, nil
+}
+
+// countVisible counts the stories matching an FTS5 query that readers may
+// see at an instant.
+func countVisible(ctx context.Context, tx *sql.Tx, match string, at time.Time) (int, error) {
+	var all, hidden int
+	if err := tx.QueryRowContext(ctx, searchMatches, match).Scan(&all); err != nil {
+		return 0, dbErr(err, "search")
+	}
+	if all > 0 {
+		if err := tx.QueryRowContext(ctx, searchHidden, at.UnixMicro(), match).Scan(&hidden); err != nil {
+			return 0, dbErr(err, "search")
+		}
+	}
+	return all - hidden, nil
 }
 
 // Snippet window: words shown before the first match, and in all.

@@ -261,3 +261,37 @@ func TestCyrillicSpelling(t *testing.T) {
 		t.Errorf("only %d words checked", n)
 	}
 }
+
+func TestLooseKeys(t *testing.T) {
+	for _, tc := range []struct{ typed, meant string }{
+		{"ulken", "үлкен"},
+		{"Ulkendigi", "үлкендігі"},
+		{"sharuashylygy", "шаруашылығы"},
+		{"kisiler", "кісілер"},
+		{"qazaqstannyn", "Қазақстанның"},
+		{"ogan", "оған"},
+		{"koshe", "көше"},
+	} {
+		if k := LooseKeys("kk", tc.typed); !slices.Contains(k, Key("kk", tc.meant)) {
+			t.Errorf("LooseKeys(%q) = %q, without the key %q of %s", tc.typed, k, Key("kk", tc.meant), tc.meant)
+		}
+	}
+	if k := LooseKeys("kk", "almaty"); slices.Contains(k, Key("kk", "almaty")) {
+		t.Errorf("LooseKeys(almaty) = %q holds the word's own key", k)
+	}
+	for _, w := range []string{"ülken", "үлкен", "2024", "", strings.Repeat("a", 25)} {
+		if k := LooseKeys("kk", w); k != nil {
+			t.Errorf("LooseKeys(%q) = %q, want none: not plain ASCII letters", w, k)
+		}
+	}
+	if k := LooseKeys("ru", "moskve"); k != nil {
+		t.Errorf("LooseKeys(ru) = %q", k)
+	}
+	if k := LooseKeys("kk", "sasasasasasasasasasasasa"); len(k) > maxLooseKeys {
+		t.Errorf("%d keys for one word", len(k))
+	}
+	got := LooseQueryKeys("kk", "ulken Алматы")
+	if len(got) != 2 || got[0][0] != Key("kk", "ulken") || !slices.Contains(got[0], Key("kk", "үлкен")) || len(got[1]) != 1 {
+		t.Errorf("LooseQueryKeys = %q", got)
+	}
+}

@@ -18,6 +18,7 @@ var searchTests = []struct {
 	{"SearchPagination", testSearchPagination},
 	{"SearchErrors", testSearchErrors},
 	{"SearchLatin", testSearchLatin},
+	{"SearchASCII", testSearchASCII},
 	{"SearchLanguageChange", testSearchLanguageChange},
 }
 
@@ -368,4 +369,42 @@ func testSearchLanguageChange(t *testing.T, s news.Store) {
 	kkSvc.Lang = "kk"
 	must(t, s.PutService(ctx, kkSvc))
 	same(t, "Kazakh keys again", find("kk", "Almaty"), []string{kk.ID})
+}
+
+// A Kazakh word typed in plain ASCII (ü as u, ş as s or sh) finds its
+// stories when the words as typed find nothing public; when they do find
+// something, nothing else is added.
+func testSearchASCII(t *testing.T, s news.Store) {
+	f := setup(t, s)
+	big := f.published(t, f.sec, "", at(1), withText("Үлкен жиын өтті", "", "Ауыл шаруашылығы туралы сөз болды."))
+	tour := f.published(t, f.sec2, "", at(2), withText("Туристік тур басталды", "", "Тур үш күнге созылады."))
+	// A draft with the ASCII spelling read as it is: it must not keep the
+	// other readings from being tried (nor show that it exists).
+	f.create(t, f.sec, "", withText("Улкен жоба", "", "Жарияланбаған."))
+
+	for _, tc := range []struct {
+		text string
+		want []string
+	}{
+		{"ulken", []string{big.ID}},
+		{"Ulken jiyn", []string{big.ID}},
+		{"ulken jiyn otti", []string{big.ID}},
+		{"sharuashylygy", []string{big.ID}}, // sh for ş
+		{"tur", []string{tour.ID}},          // тур is there: түр is not tried
+		{"ülken", []string{big.ID}},         // the 2021 letters, as before
+		{"ulken tur", nil},                  // every word, in one story
+		{"zzzz", nil},
+	} {
+		pg := search(t, s, "kk", tc.text, 10)
+		if got := hitIDs(pg); strings.Join(sortedCopy(got), ",") != strings.Join(sortedCopy(tc.want), ",") {
+			t.Errorf("Search(kk, %q) = %v, want %v", tc.text, got, tc.want)
+		}
+	}
+	pg := search(t, s, "kk", "ulken", 10)
+	same(t, "marked ASCII word", marked(pg.Hits[0].Snippet), []string(nil)) // the headline matched
+	pg = search(t, s, "kk", "sharuashylygy", 10)
+	same(t, "marked ASCII word in the body", marked(pg.Hits[0].Snippet), []string{"шаруашылығы"})
+	// Other languages read words as typed only.
+	f.published(t, f.ruSec, "", at(3), withText("Акция в Москве", "", "Текст."))
+	same(t, "Russian in Latin", hitIDs(search(t, s, "ru", "moskve", 10)), []string(nil))
 }
