@@ -440,6 +440,32 @@ func (a *Admin) auditPage(w http.ResponseWriter, r *http.Request, actor *auth.Ac
 	if err != nil {
 		return err
 	}
-	a.render(w, r, http.StatusOK, "audit", &page{Title: "Audit log", Here: "audit", Actor: actor, Data: log})
+	people, err := a.auth.People(r.Context(), actor)
+	if err != nil {
+		return err
+	}
+	names := map[string]string{"": "command line"}
+	for _, p := range people {
+		names[p.ID] = p.Name + " <" + p.Email + ">"
+	}
+	type row struct {
+		news.AuditEntry
+		ActorName, TargetName string
+	}
+	rows := make([]row, len(log))
+	for i, e := range log {
+		rows[i] = row{AuditEntry: e, ActorName: names[e.Actor], TargetName: names[e.Target]}
+		if e.Actor == "" && e.Action == "login.fail" {
+			rows[i].ActorName = "unknown"
+		}
+	}
+	var older int64
+	if len(log) == 100 {
+		older = log[len(log)-1].ID
+	}
+	a.render(w, r, http.StatusOK, "audit", &page{Title: "Audit log", Here: "audit", Actor: actor, Data: struct {
+		Rows  []row
+		Older int64
+	}{rows, older}})
 	return nil
 }
