@@ -45,3 +45,41 @@ func TestParseServeEnvAndFlags(t *testing.T) {
 		t.Error("a poll interval over a second was accepted")
 	}
 }
+
+func TestPrimaryAndAdminOrigin(t *testing.T) {
+	o, err := ParseServe([]string{"--addr", "127.0.0.1:8080"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Primary.String() != "http://127.0.0.1:8080" || o.AdminOrigin != o.Primary {
+		t.Errorf("defaults: primary %s admin %s", o.Primary, o.AdminOrigin)
+	}
+	o, err = ParseServe([]string{"--addr", "127.0.0.1:8080", "--hosts", "https://News.Example.org,mirror.example.net"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Primary.String() != "https://news.example.org" {
+		t.Errorf("primary defaults to the first --hosts entry: %s", o.Primary)
+	}
+	o, err = ParseServe([]string{"--hosts", "https://news.example.org,http://abc.onion", "--primary", "news.example.org", "--admin-origin", "http://abc.onion"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Primary.String() != "https://news.example.org" || o.AdminOrigin.String() != "http://abc.onion" {
+		t.Errorf("primary %s admin %s", o.Primary, o.AdminOrigin)
+	}
+	for _, bad := range [][]string{
+		{"--primary", "https://elsewhere.example.org"},
+		{"--admin-origin", "https://elsewhere.example.org"},
+		{"--primary", "a.example.org,b.example.org"},
+		{"--country-header", "CF-IPCountry"},
+		{"--country-header", "CF-IPCountry", "--geoip-db", "/x.mmdb", "--trusted-proxies", "10.0.0.0/8"},
+	} {
+		if _, err := ParseServe(bad, io.Discard); err == nil {
+			t.Errorf("%v was accepted", bad)
+		}
+	}
+	if _, err := ParseServe([]string{"--country-header", "CF-IPCountry", "--trusted-proxies", "10.0.0.0/8"}, io.Discard); err != nil {
+		t.Errorf("country header behind a proxy: %v", err)
+	}
+}
