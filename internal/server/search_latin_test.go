@@ -166,3 +166,35 @@ func TestSearchLatinAPI(t *testing.T) {
 		}
 	}
 }
+
+// Words typed in plain ASCII, without the Kazakh letters, find the demo's
+// stories in the Latin view when nothing matches them as typed.
+func TestSearchASCIIDemo(t *testing.T) {
+	e := servertest.Demo(t)
+	for _, tc := range []struct{ q, headline string }{
+		{"Mangystauda", "Mañğystauda"},
+		{"tuzdy boran", "tūzdy boran"},
+		{"Aqtobede gaz", "Aqtöbede gaz"},
+		{"shagyn biznes", "Şağyn biznes"},
+	} {
+		path := "/kk-latn/search?q=" + url.QueryEscape(tc.q)
+		resp, body := e.Get(t, path)
+		mustStatus(t, resp, 200, path)
+		d := doc(t, body)
+		found := false
+		d.Find("ul.teasers > li").Each(func(_ int, li *goquery.Selection) {
+			found = found || strings.Contains(li.Text(), tc.headline)
+		})
+		if !found {
+			t.Errorf("%s: no story with %q among %d results", path, tc.headline, d.Find("ul.teasers > li").Length())
+		}
+		r := apiSearch(t, e, "/api/v1/search?service=kk&script=latn&q="+url.QueryEscape(tc.q))
+		found = false
+		for _, x := range r.Results {
+			found = found || strings.Contains(x.Headline, tc.headline)
+		}
+		if !found {
+			t.Errorf("API %q: no story with %q among %d results", tc.q, tc.headline, len(r.Results))
+		}
+	}
+}

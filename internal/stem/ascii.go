@@ -66,9 +66,11 @@ func contains(list []string, s string) bool {
 // that write the same in ASCII, narrowed by vowel harmony. A native Kazakh
 // word has back vowels only (a o ū y) or front vowels only (ä e ö ü ı), and
 // қ ғ go with back vowels, к г with front ones; so a word with e or k is
-// read as front (a → ä, o → ö, u → ü, i → ı or i, g → g), one with y or q
-// as back (u → u or ū, g → ğ), and one with neither or both both ways. In
-// either, n may be ñ and s may be ş; sh, ch, zh and gh may be ş, tş, j, ğ.
+// read as front (a → ä, o → ö, u → ü or u, i → ı or i), one with y, q or
+// ğ as back (u → u or ū, g → ğ), one with neither one way and then the
+// other, and one with both (a compound such as Aqtöbe, or a loanword) with
+// every vowel either way. Always n may be ñ and s may be ş; sh, ch, zh and
+// gh may be ş, tş, j, ğ.
 // It returns nil for other languages and for words that are not plain
 // ASCII letters (a 2021 letter shows the reader has the alphabet).
 func LooseKeys(lang, word string) []string {
@@ -91,11 +93,17 @@ func LooseKeys(lang, word string) []string {
 	for _, base := range digraphSpellings(w) {
 		front := strings.ContainsAny(base, "ek")
 		back := strings.ContainsAny(base, "yqğ")
-		for _, f := range []bool{false, true} {
-			if front != back && f != front {
-				continue
-			}
-			spellings(base, f, func(s string) bool {
+		modes := []harmony{backVowels, frontVowels} // no sign: one way, then the other
+		switch {
+		case front && back:
+			modes = []harmony{anyVowels} // both signs: a compound or a loanword
+		case front:
+			modes = []harmony{frontVowels}
+		case back:
+			modes = []harmony{backVowels}
+		}
+		for _, m := range modes {
+			spellings(base, m, func(s string) bool {
 				if tried >= maxLooseSpelling || len(keys) >= maxLooseKeys {
 					return false
 				}
@@ -121,12 +129,21 @@ func digraphSpellings(w string) []string {
 	return []string{w, r}
 }
 
-// spellings calls f with every 2021 spelling of an ASCII word in one
-// harmony (front or back), until f returns false.
-func spellings(w string, front bool, f func(string) bool) {
+// harmony is the vowels a word is read with.
+type harmony int
+
+const (
+	backVowels harmony = iota
+	frontVowels
+	anyVowels
+)
+
+// spellings calls f with every 2021 spelling of an ASCII word read with
+// the vowels h, until f returns false.
+func spellings(w string, h harmony, f func(string) bool) {
 	var choices [][]string
 	for _, r := range w {
-		choices = append(choices, letterChoices(r, front))
+		choices = append(choices, letterChoices(r, h))
 	}
 	buf := make([]byte, 0, 2*len(w))
 	var walk func(i int, buf []byte) bool
@@ -145,15 +162,16 @@ func spellings(w string, front bool, f func(string) bool) {
 }
 
 // letterChoices returns the 2021 letters an ASCII letter may stand for in a
-// word of one harmony.
-func letterChoices(r rune, front bool) []string {
+// word read with the vowels h.
+func letterChoices(r rune, h harmony) []string {
 	switch r {
 	case 'n':
 		return []string{"n", "ñ"}
 	case 's':
 		return []string{"s", "ş"}
 	}
-	if front {
+	switch h {
+	case frontVowels:
 		switch r {
 		case 'a':
 			return []string{"ä"}
@@ -164,12 +182,25 @@ func letterChoices(r rune, front bool) []string {
 		case 'i':
 			return []string{"ı", "i"}
 		}
-	} else {
+	case backVowels:
 		switch r {
 		case 'u':
 			return []string{"u", "ū"}
 		case 'g':
 			return []string{"ğ"}
+		}
+	default:
+		switch r {
+		case 'a':
+			return []string{"a", "ä"}
+		case 'o':
+			return []string{"o", "ö"}
+		case 'u':
+			return []string{"u", "ū", "ü"}
+		case 'i':
+			return []string{"i", "ı"}
+		case 'g':
+			return []string{"g", "ğ"}
 		}
 	}
 	return []string{string(r)}
