@@ -212,14 +212,33 @@ func (au *Auth) audit(ctx context.Context, actor, action, target, service string
 	}
 }
 
-// throttled checks the limits of the keys; the first exhausted one wins.
-func throttled(checks ...func() (bool, time.Duration)) error {
-	for _, c := range checks {
-		if ok, wait := c(); !ok {
-			return &ThrottledError{RetryAfter: wait}
+// budget is one attempt limit and the key an attempt counts under.
+type budget struct {
+	lim *ratelimit.Limiter
+	key string
+}
+
+// attempt takes one attempt from every budget before the attempt is made,
+// so parallel requests cannot all pass before a failure is counted. Call
+// finish(true) when the attempt succeeded (or failed for a reason of
+// ours, not the asker's) to give them back: only failures count.
+func attempt(bs ...budget) (finish func(succeeded bool), err error) {
+	var dones []func(bool)
+	for _, b := range bs {
+		done, ok, wait := b.lim.Begin(b.key)
+		if !ok {
+			for _, d := range dones {
+				d(true)
+			}
+			return nil, &ThrottledError{RetryAfter: wait}
 		}
+		dones = append(dones, done)
 	}
-	return nil
+	return func(ok bool) {
+		for _, d := range dones {
+			d(ok)
+		}
+	}, nil
 }
 
 func ipKey(c Client) string   { return "ip:" + c.IP }
@@ -318,14 +337,13 @@ func (au *Auth) startSession(ctx context.Context, staff string, stage news.Sessi
 // per address give *ThrottledError.
 func (au *Auth) Login(ctx context.Context, email, password string, c Client, old string) (string, news.SessionStage, error) {
 	email = strings.TrimSpace(email)
-	if err := throttled(
-		func() (bool, time.Duration) { return au.ip.Check(ipKey(c)) },
-		func() (bool, time.Duration) { return au.acct.Check(acctKey(email)) },
-	); err != nil {
+	finish, err := attempt(budget{au.ip, ipKey(c)}, budget{au.acct, acctKey(email)})
+	if err != nil {
 		return "", "", err
 	}
+	failed := false
+	defer func() { finish(!failed) }()
 	var acct news.StaffAccount
-	var err error
 	if len(email) <= 254 {
 		acct, err = au.store.StaffByEmail(ctx, email)
 	} else {
@@ -346,8 +364,7 @@ func (au *Auth) Login(ctx context.Context, email, password string, c Client, old
 		au.verify(ctx, "", hash) // the same work, whatever was sent
 	}
 	if !found || !pwOK || acct.Disabled {
-		au.ip.Fail(ipKey(c))
-		au.acct.Fail(acctKey(email))
+		failed = true
 		// Every failure writes one audit row, so a known email does not
 		// answer slower than an unknown one. An unknown one's row names
 		// nobody and keeps no address: whoever typed it may not be staff.

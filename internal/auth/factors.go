@@ -9,7 +9,6 @@ import (
 	"errors"
 	"image/png"
 	"strings"
-	"time"
 
 	"github.com/pquerna/otp"
 
@@ -114,17 +113,13 @@ func (au *Auth) checkFactor(ctx context.Context, staff, code string) (string, er
 // proveFactor runs checkFactor under the attempt limits of the person and
 // the address, recording failures.
 func (au *Auth) proveFactor(ctx context.Context, a news.StaffAccount, code string, c Client) (string, error) {
-	key := acctKey(a.Email)
-	if err := throttled(
-		func() (bool, time.Duration) { return au.ip.Check(ipKey(c)) },
-		func() (bool, time.Duration) { return au.acct.Check(key) },
-	); err != nil {
+	finish, err := attempt(budget{au.ip, ipKey(c)}, budget{au.acct, acctKey(a.Email)})
+	if err != nil {
 		return "", err
 	}
 	how, err := au.checkFactor(ctx, a.ID, strings.TrimSpace(code))
+	finish(!errors.Is(err, ErrBadCode))
 	if errors.Is(err, ErrBadCode) {
-		au.ip.Fail(ipKey(c))
-		au.acct.Fail(key)
 		au.audit(ctx, a.ID, "2fa.fail", a.ID, "", c, "")
 	}
 	return how, err
@@ -254,18 +249,14 @@ func (au *Auth) FinishEnroll(ctx context.Context, a *Actor, code string, c Clien
 	if err != nil {
 		return "", nil, err
 	}
-	k := acctKey(a.Email)
-	if err := throttled(
-		func() (bool, time.Duration) { return au.ip.Check(ipKey(c)) },
-		func() (bool, time.Duration) { return au.acct.Check(k) },
-	); err != nil {
+	finish, err := attempt(budget{au.ip, ipKey(c)}, budget{au.acct, acctKey(a.Email)})
+	if err != nil {
 		return "", nil, err
 	}
 	now := au.cfg.Now()
 	step := matchTOTP(key.Secret(), strings.TrimSpace(code), now, 0)
+	finish(step != 0)
 	if step == 0 {
-		au.ip.Fail(ipKey(c))
-		au.acct.Fail(k)
 		return "", nil, ErrBadCode
 	}
 	f := news.Factor{Staff: a.ID, Kind: news.FactorTOTP, Name: "authenticator app", Data: key.Secret(), LastStep: step, Created: now, LastUsed: now}

@@ -95,19 +95,22 @@ func (au *Auth) SetupLink(ctx context.Context, token string) (news.SetupToken, n
 // link changes only the password: second factors stay, the sign-in still
 // waits for one, and every other session of the person ends.
 func (au *Auth) CompleteSetup(ctx context.Context, token, password string, c Client, old string) (string, news.SessionStage, error) {
-	if err := throttled(func() (bool, time.Duration) { return au.ip.Check(ipKey(c)) }); err != nil {
+	finish, err := attempt(budget{au.ip, ipKey(c)})
+	if err != nil {
 		return "", "", err
 	}
+	badLink := false
+	defer func() { finish(!badLink) }()
 	if err := CheckPassword(password); err != nil {
 		return "", "", news.Invalidf("%s", err.Error())
 	}
 	if token == "" || len(token) > 100 {
-		au.ip.Fail(ipKey(c))
+		badLink = true
 		return "", "", ErrSetupLink
 	}
 	t, err := au.store.UseSetupToken(ctx, hashToken(token), au.cfg.Now())
 	if errors.Is(err, news.ErrNotFound) {
-		au.ip.Fail(ipKey(c))
+		badLink = true
 		return "", "", ErrSetupLink
 	}
 	if err != nil {

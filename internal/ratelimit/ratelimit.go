@@ -2,8 +2,11 @@
 // memory only. Keys are never kept as given: each is replaced by an HMAC
 // under a random key that is rotated daily and never written anywhere, so
 // the limiter's memory says nothing about who asked, and nothing survives
-// a day or a restart. The staff login uses it; readers' comment and
+// a day or a restart. The staff sign-in uses it; readers' comment and
 // subscription limits can too.
+//
+// Each key has a token bucket: Burst attempts at once, then one more every
+// Every.
 package ratelimit
 
 import (
@@ -13,8 +16,6 @@ import (
 	"math"
 	"sync"
 	"time"
-
-	"golang.org/x/time/rate"
 )
 
 // Config sets one limiter's rule: Burst attempts at once, then one more
@@ -23,8 +24,8 @@ type Config struct {
 	Burst int
 	Every time.Duration
 	// MaxKeys bounds memory; when it is reached, keys back to a full
-	// bucket are dropped, and if none are, the limiter refuses new keys
-	// (failing closed) until some are. Default 100 000.
+	// bucket are dropped, and if none are, new keys are refused (failing
+	// closed) until some are. Default 100 000.
 	MaxKeys int
 	// Rotate is how often the HMAC key changes (default 24 h); counts
 	// start afresh then.
@@ -40,10 +41,17 @@ type Limiter struct {
 	mu      sync.Mutex
 	key     [32]byte
 	rotated time.Time
-	buckets map[[32]byte]*rate.Limiter
+	buckets map[[32]byte]*bucket
 }
 
-// New returns a limiter. Burst must be at least 1 and Every positive.
+// bucket holds tokens as of last.
+type bucket struct {
+	tokens float64
+	last   time.Time
+}
+
+// New returns a limiter; a Burst below 1 is taken as 1, a zero Every as a
+// minute.
 func New(cfg Config) *Limiter {
 	if cfg.Burst < 1 {
 		cfg.Burst = 1
@@ -60,11 +68,11 @@ func New(cfg Config) *Limiter {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Limiter{cfg: cfg, buckets: map[[32]byte]*rate.Limiter{}}
+	return &Limiter{cfg: cfg, buckets: map[[32]byte]*bucket{}}
 }
 
-// Check reports whether name may try now without using up an attempt, and
-// if not, how long until it may.
+// Check reports whether name has an attempt left, without using it, and if
+// not, how long until it will.
 func (l *Limiter) Check(name string) (ok bool, retryAfter time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -79,13 +87,14 @@ func (l *Limiter) Check(name string) (ok bool, retryAfter time.Duration) {
 	return l.wait(b, now)
 }
 
-// Fail uses up one attempt of name (a failed login, say).
+// Fail uses up one attempt of name (a failed sign-in, say), if any is left.
 func (l *Limiter) Fail(name string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.cfg.Now()
 	if b, ok := l.bucket(name, now, true); ok {
-		b.AllowN(now, 1)
+		l.refill(b, now)
+		b.tokens = max(0, b.tokens-1)
 	}
 }
 
@@ -94,15 +103,34 @@ func (l *Limiter) Fail(name string) {
 func (l *Limiter) Allow(name string) (ok bool, retryAfter time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	now := l.cfg.Now()
-	b, ok := l.bucket(name, now, true)
-	if !ok {
-		return false, l.cfg.Every
+	return l.take(name)
+}
+
+// Begin uses up one attempt of name before the attempt is made, so that
+// parallel requests cannot all pass a check before any failure is counted.
+// Call done(true) when the attempt succeeded, to give it back: then only
+// failures count. done(false) keeps it used.
+func (l *Limiter) Begin(name string) (done func(succeeded bool), ok bool, retryAfter time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if ok, wait := l.take(name); !ok {
+		return func(bool) {}, false, wait
 	}
-	if b.AllowN(now, 1) {
-		return true, 0
-	}
-	return l.wait(b, now)
+	var once sync.Once
+	return func(succeeded bool) {
+		if !succeeded {
+			return
+		}
+		once.Do(func() {
+			l.mu.Lock()
+			defer l.mu.Unlock()
+			now := l.cfg.Now()
+			if b, ok := l.bucket(name, now, false); ok && b != nil {
+				l.refill(b, now)
+				b.tokens = min(float64(l.cfg.Burst), b.tokens+1)
+			}
+		})
+	}, true, 0
 }
 
 // Len returns the number of keys held (for tests and metrics).
@@ -112,22 +140,45 @@ func (l *Limiter) Len() int {
 	return len(l.buckets)
 }
 
-// wait says whether b has an attempt left at now and, if not, when it will.
-func (l *Limiter) wait(b *rate.Limiter, now time.Time) (bool, time.Duration) {
-	tokens := b.TokensAt(now)
-	if tokens >= 1 {
+// take uses one token of name if there is one; l.mu is held.
+func (l *Limiter) take(name string) (bool, time.Duration) {
+	now := l.cfg.Now()
+	b, ok := l.bucket(name, now, true)
+	if !ok {
+		return false, l.cfg.Every
+	}
+	if ok, wait := l.wait(b, now); !ok {
+		return false, wait
+	}
+	b.tokens--
+	return true, 0
+}
+
+// refill adds the tokens earned since b.last, up to Burst.
+func (l *Limiter) refill(b *bucket, now time.Time) {
+	if now.After(b.last) {
+		b.tokens = min(float64(l.cfg.Burst), b.tokens+float64(now.Sub(b.last))/float64(l.cfg.Every))
+	}
+	b.last = now
+}
+
+// wait refills b and says whether it has an attempt left and, if not,
+// when it will.
+func (l *Limiter) wait(b *bucket, now time.Time) (bool, time.Duration) {
+	l.refill(b, now)
+	if b.tokens >= 1 {
 		return true, 0
 	}
 	// Whole seconds, as Retry-After counts them; the epsilon absorbs
 	// floating-point dust so 20 s is not reported as 21.
-	s := math.Ceil((1-tokens)*l.cfg.Every.Seconds() - 1e-6)
+	s := math.Ceil((1-b.tokens)*l.cfg.Every.Seconds() - 1e-6)
 	return false, max(time.Duration(s)*time.Second, time.Second)
 }
 
 // bucket finds name's bucket, rotating the key when due. With create it
-// makes a missing one; ok is false when a new key finds memory full, so a
-// flood of new keys is refused rather than let through.
-func (l *Limiter) bucket(name string, now time.Time, create bool) (*rate.Limiter, bool) {
+// makes a missing one (full); ok is false when a new key finds memory
+// full, so a flood of new keys is refused rather than let through.
+func (l *Limiter) bucket(name string, now time.Time, create bool) (*bucket, bool) {
 	if l.rotated.IsZero() || now.Sub(l.rotated) >= l.cfg.Rotate || now.Before(l.rotated) {
 		if _, err := rand.Read(l.key[:]); err != nil {
 			panic("ratelimit: no randomness: " + err.Error())
@@ -144,7 +195,7 @@ func (l *Limiter) bucket(name string, now time.Time, create bool) (*rate.Limiter
 	}
 	if len(l.buckets) >= l.cfg.MaxKeys {
 		for k, b := range l.buckets {
-			if b.TokensAt(now) >= float64(l.cfg.Burst) {
+			if l.refill(b, now); b.tokens >= float64(l.cfg.Burst) {
 				delete(l.buckets, k)
 			}
 		}
@@ -155,7 +206,7 @@ func (l *Limiter) bucket(name string, now time.Time, create bool) (*rate.Limiter
 	if !create {
 		return nil, true
 	}
-	b := rate.NewLimiter(rate.Every(l.cfg.Every), l.cfg.Burst)
+	b := &bucket{tokens: float64(l.cfg.Burst), last: now}
 	l.buckets[k] = b
 	return b, true
 }

@@ -2,6 +2,7 @@ package ratelimit
 
 import (
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 )
@@ -98,5 +99,55 @@ func TestMemoryBound(t *testing.T) {
 	}
 	if l.Len() != 1 {
 		t.Fatalf("Len = %d, want 1", l.Len())
+	}
+}
+
+// Begin counts an attempt before it is made: parallel attempts cannot all
+// pass before the first failure is recorded. Succeeded attempts are given
+// back, so only failures count.
+func TestBeginRefundsSuccess(t *testing.T) {
+	c := &clock{time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)}
+	l := New(Config{Burst: 3, Every: time.Minute, Now: c.now})
+	var dones []func(bool)
+	for i := 0; i < 3; i++ {
+		done, ok, _ := l.Begin("a")
+		if !ok {
+			t.Fatalf("attempt %d refused", i+1)
+		}
+		dones = append(dones, done)
+	}
+	if _, ok, wait := l.Begin("a"); ok || wait != time.Minute {
+		t.Fatalf("a 4th attempt in flight: ok=%v wait=%v", ok, wait)
+	}
+	dones[0](true)
+	dones[0](true) // once only
+	dones[1](false)
+	if _, ok, _ := l.Begin("a"); !ok {
+		t.Fatal("the succeeded attempt was not given back")
+	}
+	if _, ok, _ := l.Begin("a"); ok {
+		t.Fatal("given back twice, or a failure given back")
+	}
+}
+
+func TestConcurrentBegin(t *testing.T) {
+	l := New(Config{Burst: 5, Every: time.Hour})
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	passed := 0
+	for range 50 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, ok, _ := l.Begin("x"); ok {
+				mu.Lock()
+				passed++
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if passed != 5 {
+		t.Fatalf("%d of 50 parallel attempts passed, want 5", passed)
 	}
 }
