@@ -106,8 +106,14 @@ var jobSetups []jobSetup
 func registerJobs(f jobSetup) { jobSetups = append(jobSetups, f) }
 
 func init() {
-	registerJobs(func(_ context.Context, _ config.Options, store *sqlite.DB, _ *slog.Logger) (map[string]jobs.Handler, error) {
-		return map[string]jobs.Handler{news.JobPublish: jobs.Publish(store, time.Now)}, nil
+	registerJobs(func(ctx context.Context, _ config.Options, store *sqlite.DB, _ *slog.Logger) (map[string]jobs.Handler, error) {
+		if err := jobs.EnsurePrune(ctx, store, time.Now()); err != nil {
+			return nil, err
+		}
+		return map[string]jobs.Handler{
+			news.JobPublish: jobs.Publish(store, time.Now),
+			news.JobPrune:   jobs.Prune(store, time.Now),
+		}, nil
 	})
 }
 

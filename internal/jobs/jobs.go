@@ -266,3 +266,42 @@ func Publish(q news.JobQueue, now func() time.Time) Handler {
 		return err
 	}
 }
+
+// Finished jobs are kept a while for the newsroom's listings, then pruned:
+// done ones after a week, failed ones (which someone may need to look
+// into) after a month.
+const (
+	KeepDone     = 7 * 24 * time.Hour
+	KeepFailed   = 30 * 24 * time.Hour
+	PruneEvery   = 6 * time.Hour
+	pruneKeyBase = news.JobPrune + ":"
+)
+
+// nextPrune is the prune job due at the first PruneEvery boundary after t.
+// Every process computes the same key for the same boundary, so however
+// many start, one job per boundary is queued.
+func nextPrune(t time.Time) news.Job {
+	at := t.UTC().Truncate(PruneEvery).Add(PruneEvery)
+	return news.Job{Kind: news.JobPrune, Key: pruneKeyBase + at.Format(time.RFC3339), RunAt: at, MaxAttempts: 3}
+}
+
+// EnsurePrune queues the next prune job unless it is queued already.
+func EnsurePrune(ctx context.Context, q news.JobQueue, now time.Time) error {
+	_, err := q.Enqueue(ctx, nextPrune(now))
+	if errors.Is(err, news.ErrConflict) {
+		return nil
+	}
+	return err
+}
+
+// Prune is the JobPrune handler: it deletes finished jobs past their
+// keeping time and queues the next run.
+func Prune(q news.JobQueue, now func() time.Time) Handler {
+	return func(ctx context.Context, j news.Job) error {
+		t := now()
+		if _, err := q.PruneJobs(ctx, t.Add(-KeepDone), t.Add(-KeepFailed)); err != nil {
+			return err
+		}
+		return EnsurePrune(ctx, q, t)
+	}
+}

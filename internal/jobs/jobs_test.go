@@ -286,3 +286,63 @@ func TestWorkerIDsDiffer(t *testing.T) {
 		t.Errorf("WorkerID gave %q and %q", a, b)
 	}
 }
+
+// Pruning deletes done jobs after a week and failed ones after a month,
+// never queued or running ones, and keeps exactly one next run queued
+// however many processes ask.
+func TestPrune(t *testing.T) {
+	db := openDB(t)
+	clk := &clock{t: t0}
+	ok := func(context.Context, news.Job) error { return nil }
+	bad := func(context.Context, news.Job) error { return errors.New("the SMTP server said no") }
+	r := &jobs.Runner{Queue: db, Handlers: map[string]jobs.Handler{"ok": ok, "bad": bad, news.JobPrune: jobs.Prune(db, clk.Now)}, Now: clk.Now, Log: discard}
+	enqueue(t, db, news.Job{ID: "old-done", Kind: "ok", RunAt: t0})
+	enqueue(t, db, news.Job{ID: "old-failed", Kind: "bad", RunAt: t0, MaxAttempts: 1})
+	runDue(t, r, 2)
+	clk.Add(8 * 24 * time.Hour)
+	enqueue(t, db, news.Job{ID: "new-done", Kind: "ok", RunAt: clk.Now()})
+	enqueue(t, db, news.Job{ID: "waiting", Kind: "ok", RunAt: clk.Now().Add(365 * 24 * time.Hour)})
+	runDue(t, r, 1)
+	for i := 0; i < 3; i++ { // three processes start
+		if err := jobs.EnsurePrune(context.Background(), db, clk.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	queued := func() []news.Job {
+		js, err := db.Jobs(context.Background(), news.JobFilter{Kind: news.JobPrune, State: news.JobQueued})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return js
+	}
+	if n := len(queued()); n != 1 {
+		t.Fatalf("%d prune jobs queued, want 1", n)
+	}
+	clk.Set(queued()[0].RunAt)
+	runDue(t, r, 1)
+	exists := func(id string) bool {
+		js, err := db.Jobs(context.Background(), news.JobFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, j := range js {
+			if j.ID == id {
+				return true
+			}
+		}
+		return false
+	}
+	for id, want := range map[string]bool{"old-done": false, "old-failed": true, "new-done": true, "waiting": true} {
+		if exists(id) != want {
+			t.Errorf("after the first prune, job %s exists=%v, want %v", id, !want, want)
+		}
+	}
+	if q := queued(); len(q) != 1 || !q[0].RunAt.After(clk.Now()) {
+		t.Fatalf("the prune job did not queue its next run: %+v", q)
+	}
+	clk.Set(queued()[0].RunAt.Add(30 * 24 * time.Hour))
+	runDue(t, r, 1) // the overdue prune job
+	if exists("old-failed") || exists("new-done") || !exists("waiting") {
+		t.Error("a month later the failed and done jobs should be gone and the queued one kept")
+	}
+}

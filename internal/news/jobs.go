@@ -114,6 +114,10 @@ type JobQueue interface {
 	// Jobs lists jobs by RunAt then ID. ErrInvalid for an unknown state or a
 	// limit out of range.
 	Jobs(ctx context.Context, f JobFilter) ([]Job, error)
+	// PruneJobs deletes done jobs finished before doneBefore and failed
+	// ones finished before failedBefore, and returns how many it deleted.
+	// Queued and running jobs are never touched.
+	PruneJobs(ctx context.Context, doneBefore, failedBefore time.Time) (int, error)
 
 	// GoLive is the JobPublish handler's side of Store.Schedule: if story
 	// storyID is still scheduled with live revision rev and its PublishAt
@@ -126,6 +130,10 @@ type JobQueue interface {
 	// stays. ErrNotFound for an unknown story.
 	GoLive(ctx context.Context, storyID, rev string, now time.Time) (bool, error)
 }
+
+// JobPrune is the kind of the recurring job that deletes old finished
+// jobs (see jobs.Prune).
+const JobPrune = "jobs.prune"
 
 // JobPublish is the kind of job Store.Schedule enqueues, in the same
 // transaction, to make the schedule durable when its time comes: readers

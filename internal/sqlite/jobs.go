@@ -214,3 +214,17 @@ func (db *DB) GoLive(ctx context.Context, storyID, rev string, now time.Time) (b
 	})
 	return done, err
 }
+
+func (db *DB) PruneJobs(ctx context.Context, doneBefore, failedBefore time.Time) (int, error) {
+	var n int64
+	err := db.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM jobs WHERE (state = 'done' AND finished < ?) OR (state = 'failed' AND finished < ?)`,
+			timeArg(news.Time(doneBefore)), timeArg(news.Time(failedBefore)))
+		if err != nil {
+			return dbErr(err, "jobs")
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return int(n), err
+}

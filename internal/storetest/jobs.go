@@ -1,9 +1,12 @@
 package storetest
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -27,6 +30,59 @@ var jobTests = []struct {
 	{"JobList", testJobList},
 	{"ScheduleEnqueues", testScheduleEnqueues},
 	{"GoLive", testGoLive},
+	{"PruneJobs", testPruneJobs},
+}
+
+func testPruneJobs(t *testing.T, s news.Store) {
+	q := queue(t, s)
+	ctx := context.Background()
+	for _, id := range []string{"done-old", "done-new", "failed-old", "queued", "running"} {
+		if _, err := q.Enqueue(ctx, news.Job{ID: id, Kind: "k", RunAt: t0, MaxAttempts: 1}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	finish := func(id string, at time.Time, fail bool) {
+		t.Helper()
+		// Equal RunAt: claims come in ID order.
+		j, err := q.Claim(ctx, []string{"k"}, "w", time.Minute, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if j.ID != id {
+			t.Fatalf("claimed %s, want %s", j.ID, id)
+		}
+		if fail {
+			err = q.Fail(ctx, id, "w", "no", time.Time{}, at)
+		} else {
+			err = q.Complete(ctx, id, "w", at)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	finish("done-new", t0.Add(10*time.Hour), false)
+	finish("done-old", t0.Add(time.Hour), false)
+	finish("failed-old", t0.Add(time.Hour), true)
+	// The job named "queued" runs now; the one named "running" stays queued.
+	if _, err := q.Claim(ctx, []string{"k"}, "w", time.Hour, t0.Add(10*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	n, err := q.PruneJobs(ctx, t0.Add(5*time.Hour), t0.Add(2*time.Hour))
+	if err != nil || n != 2 {
+		t.Fatalf("PruneJobs = %d, %v; want 2 (done-old, failed-old)", n, err)
+	}
+	js, err := q.Jobs(ctx, news.JobFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var left []string
+	for _, j := range js {
+		left = append(left, j.ID)
+	}
+	sort.Strings(left)
+	if strings.Join(left, " ") != "done-new queued running" {
+		t.Errorf("left %v", left)
+	}
 }
 
 // queue returns s as a job queue, failing (never skipping) if it is not one.
