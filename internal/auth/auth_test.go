@@ -3,6 +3,7 @@ package auth_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -483,5 +484,38 @@ func TestUnknownEmailSameWork(t *testing.T) {
 	// for a busy machine.
 	if r := float64(unknown) / float64(known); r < 0.4 || r > 2.5 {
 		t.Fatalf("unknown email costs %.2f× a known one", r)
+	}
+}
+
+// Parallel guesses cannot outrun the count: attempts are taken before the
+// password is checked.
+func TestParallelGuessesAreCounted(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	e.person(t, "r@example.org", news.Grant{Service: "kk", Role: news.RoleReporter}, false)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	counts := map[string]int{}
+	for i := range 30 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, _, err := e.auth.Login(ctx, "r@example.org", "guess guess guess", client(fmt.Sprint("10.1.0.", i)), "")
+			var th *auth.ThrottledError
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case errors.Is(err, auth.ErrBadCredentials):
+				counts["bad"]++
+			case errors.As(err, &th):
+				counts["throttled"]++
+			default:
+				t.Errorf("guess: %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+	if counts["bad"] != 5 || counts["throttled"] != 25 {
+		t.Fatalf("30 parallel guesses: %v, want 5 checked and 25 throttled", counts)
 	}
 }
