@@ -284,30 +284,38 @@ func (h *Handler) unsubscriber(r *http.Request, p *page, token string) (news.Sub
 	return s, nil
 }
 
-// clientAddr is the address a request came from, for the rate limit only
-// (it goes to ratelimit, which keeps an HMAC of it in memory, never the
-// address): the peer, or the nearest untrusted address in X-Forwarded-For
-// when the peer is a trusted proxy.
+// clientAddr is who a request came from, for the rate limit only (it goes
+// to ratelimit, which keeps an HMAC of it in memory, never the address):
+// the peer, or the nearest untrusted address in X-Forwarded-For when the
+// peer is a trusted proxy. An IPv6 address counts as its /64, which one
+// household or server holds whole.
 func clientAddr(r *http.Request, trusted []netip.Prefix) string {
 	peer := r.RemoteAddr
 	if host, _, err := net.SplitHostPort(peer); err == nil {
 		peer = host
 	}
 	a, err := netip.ParseAddr(peer)
-	if err != nil || !inPrefixes(a.Unmap(), trusted) {
+	if err != nil {
 		return peer
 	}
-	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
-	for i := len(hops) - 1; i >= 0; i-- {
-		h, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
-		if err != nil {
-			break
-		}
-		if !inPrefixes(h.Unmap(), trusted) {
-			return h.Unmap().String()
+	a = a.Unmap()
+	if inPrefixes(a, trusted) {
+		hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+		for i := len(hops) - 1; i >= 0; i-- {
+			h, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+			if err != nil {
+				break
+			}
+			if h = h.Unmap(); !inPrefixes(h, trusted) {
+				a = h
+				break
+			}
 		}
 	}
-	return peer
+	if a.Is6() {
+		return netip.PrefixFrom(a, 64).Masked().String()
+	}
+	return a.String()
 }
 
 func inPrefixes(a netip.Addr, ps []netip.Prefix) bool {
