@@ -6,7 +6,9 @@
 //     in Russian text are stemmed as English.
 //   - Kazakh ("kk") uses the light suffix-stripping stemmer of this package
 //     (kazakh.go): no stemmer for Kazakh exists in Snowball, PostgreSQL or
-//     bleve.
+//     bleve. A word is stemmed in one spelling shared by its Cyrillic and
+//     2021 Latin forms, so both have one key (Key("kk", "Almatyda") ==
+//     Key("kk", "Алматы")); LooseKeys reads words typed in plain ASCII.
 //   - Any other language is lowercased only.
 //
 // Every key is lowercase (Turkish-style for Kazakh, whose 2021 Latin
