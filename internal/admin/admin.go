@@ -61,6 +61,7 @@ type Admin struct {
 	mux   *http.ServeMux
 	pages map[string]*template.Template
 	cop   *http.CrossOriginProtection
+	h     http.Handler // mux behind the cross-origin check
 }
 
 // New builds the admin and parses its templates.
@@ -80,6 +81,7 @@ func New(cfg Config) (*Admin, error) {
 		return nil, err
 	}
 	a.routes()
+	a.h = a.cop.Handler(a.mux)
 	return a, nil
 }
 
@@ -117,7 +119,7 @@ func (a *Admin) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("Referrer-Policy", "no-referrer") // setup links carry a token
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Robots-Tag", "noindex, nofollow")
-	a.cop.Handler(a.mux).ServeHTTP(w, r)
+	a.h.ServeHTTP(w, r)
 }
 
 // onAdminHost compares the request's host with the admin origin's,

@@ -304,6 +304,24 @@ func TestSessionsPageAndExpiry(t *testing.T) {
 	if !strings.Contains(m.body, "203.0.113.5") || !strings.Contains(m.body, "This session") {
 		t.Fatalf("sessions page:\n%s", m.body)
 	}
+	// Ending one session by its handle; another person's handle is not found.
+	third := s.browser("203.0.113.6")
+	third.post("/admin/login", "email", "r@example.org", "password", password)
+	third.wantRedirect("/admin", "third sign-in")
+	id := sessionID(t, s, "203.0.113.6")
+	intruder := s.member("other@example.org", news.Grant{Service: "kk", Role: news.RoleReporter}, "192.0.2.9", false)
+	intruder.get("/admin/sessions")
+	intruder.post("/admin/sessions/end", "id", id)
+	intruder.want(http.StatusNotFound, "ending another person's session")
+	third.get("/admin")
+	third.want(200, "session survives a stranger's attempt")
+	m.get("/admin/sessions")
+	m.post("/admin/sessions/end", "id", id)
+	m.wantRedirect("/admin/sessions", "end one")
+	third.get("/admin")
+	third.wantRedirect("/admin/login", "ended session")
+
+	m.get("/admin/sessions")
 	m.post("/admin/sessions/end-others")
 	m.wantRedirect("/admin/sessions", "end others")
 	other.get("/admin")
@@ -434,4 +452,26 @@ func TestAuditEntries(t *testing.T) {
 	if !strings.Contains(boss.body, "203.0.113.77") {
 		t.Error("audit page lacks the sign-in's address")
 	}
+}
+
+// sessionID finds the handle of the session signed in from ip.
+func sessionID(t *testing.T, s *stack, ip string) string {
+	t.Helper()
+	all, err := s.store.StaffAccounts(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range all {
+		ss, err := s.store.StaffSessions(context.Background(), a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, x := range ss {
+			if x.IP == ip {
+				return x.ID
+			}
+		}
+	}
+	t.Fatalf("no session from %s", ip)
+	return ""
 }

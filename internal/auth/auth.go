@@ -391,6 +391,12 @@ func (au *Auth) Login(ctx context.Context, email, password string, c Client, old
 		return "", "", err
 	}
 	au.audit(ctx, acct.ID, "login", acct.ID, "", c, "stage "+string(stage))
+	// Sessions never presented again would otherwise stay; sign-ins are
+	// rare enough to sweep them here.
+	now := au.cfg.Now()
+	if err := au.store.PruneSessions(ctx, now.Add(-au.cfg.IdleTimeout), now.Add(-au.cfg.AbsoluteTimeout)); err != nil {
+		au.cfg.Log.Warn("pruning expired sessions", "err", err)
+	}
 	return tok, stage, nil
 }
 

@@ -377,6 +377,15 @@ func TestSetupLinkOnceAndExpires(t *testing.T) {
 
 	_, _, err = e.auth.CreateAccount(ctx, nil, "x@example.org", "X", news.Grant{Service: "zz", Role: news.RoleEditor}, client(""))
 	wantErr(t, "unknown service", err, news.ErrInvalid)
+
+	// A disabled person's link does nothing.
+	off, acct, err := e.auth.CreateAccount(ctx, nil, "off@example.org", "Off", news.Grant{Service: "kk", Role: news.RoleContributor}, client(""))
+	must(t, err)
+	must(t, e.store.SetDisabled(ctx, acct.ID, true))
+	_, _, err = e.auth.SetupLink(ctx, off.Token)
+	wantErr(t, "disabled person's link shown", err, auth.ErrSetupLink)
+	_, _, err = e.auth.CompleteSetup(ctx, off.Token, password, client("192.0.2.1"), "")
+	wantErr(t, "disabled person's link used", err, auth.ErrSetupLink)
 }
 
 // A reset sets a new password and nothing else: the second factor stays
