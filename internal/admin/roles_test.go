@@ -35,11 +35,11 @@ func TestRoleMatrix(t *testing.T) {
 	type want struct{ own, other int }
 	const ok, redir, no = http.StatusOK, http.StatusSeeOther, http.StatusForbidden
 	matrix := map[news.Role]map[string]want{
-		news.RoleAdmin:       {"people": {ok, ok}, "invite": {ok, ok}, "invite-chief": {ok, ok}, "disable": {redir, redir}, "audit": {ok, ok}},
-		news.RoleChief:       {"people": {ok, ok}, "invite": {ok, no}, "invite-chief": {no, no}, "disable": {redir, no}, "audit": {no, no}},
-		news.RoleEditor:      {"people": {no, no}, "invite": {no, no}, "invite-chief": {no, no}, "disable": {no, no}, "audit": {no, no}},
-		news.RoleReporter:    {"people": {no, no}, "invite": {no, no}, "invite-chief": {no, no}, "disable": {no, no}, "audit": {no, no}},
-		news.RoleContributor: {"people": {no, no}, "invite": {no, no}, "invite-chief": {no, no}, "disable": {no, no}, "audit": {no, no}},
+		news.RoleAdmin:       {"people": {ok, ok}, "invite": {ok, ok}, "invite-chief": {ok, ok}, "disable": {redir, redir}, "role": {redir, redir}, "audit": {ok, ok}},
+		news.RoleChief:       {"people": {ok, ok}, "invite": {ok, no}, "invite-chief": {no, no}, "disable": {redir, no}, "role": {redir, no}, "audit": {no, no}},
+		news.RoleEditor:      {"people": {no, no}, "invite": {no, no}, "invite-chief": {no, no}, "disable": {no, no}, "role": {no, no}, "audit": {no, no}},
+		news.RoleReporter:    {"people": {no, no}, "invite": {no, no}, "invite-chief": {no, no}, "disable": {no, no}, "role": {no, no}, "audit": {no, no}},
+		news.RoleContributor: {"people": {no, no}, "invite": {no, no}, "invite-chief": {no, no}, "disable": {no, no}, "role": {no, no}, "audit": {no, no}},
 	}
 	for i, a := range actors {
 		m := s.member(fmt.Sprintf("%s@example.org", a.role), a.grant, fmt.Sprintf("192.0.2.%d", 10+i), false)
@@ -74,6 +74,19 @@ func TestRoleMatrix(t *testing.T) {
 			if err := s.store.SetDisabled(ctx, targets[svc].id, false); err != nil {
 				t.Fatal(err)
 			}
+			m.get("/admin/sessions")
+			m.post("/admin/people/"+targets[svc].id+"/role", "grant", svc+":editor")
+			check("make a reporter an editor", pick(w["role"]))
+			grants := []news.Grant{{Service: svc, Role: news.RoleReporter}}
+			if pick(w["role"]) == redir {
+				grants[0].Role = news.RoleEditor
+			}
+			if acct, _ := s.store.StaffAccount(ctx, targets[svc].id); len(acct.Grants) != 1 || acct.Grants[0] != grants[0] {
+				t.Errorf("%s role change in %s: grants %v", a.role, svc, acct.Grants)
+			}
+			if err := s.store.SetGrants(ctx, targets[svc].id, []news.Grant{{Service: svc, Role: news.RoleReporter}}); err != nil {
+				t.Fatal(err)
+			}
 			m.get("/admin/audit")
 			check("GET /admin/audit", w["audit"].own)
 		}
@@ -88,6 +101,40 @@ func TestRoleMatrix(t *testing.T) {
 			t.Errorf("%s invites an admin: %d, want %d", a.role, m.resp.StatusCode, wantAdmin)
 		}
 	}
+	// A chief gives and takes roles below chief in their service only: not
+	// another chief's, and never their own.
+	chiefB := s.browser("192.0.2.98")
+	chiefB.post("/admin/login", "email", "chief@example.org", "password", password)
+	chiefB.get("/admin/2fa")
+	chiefB.post("/admin/2fa", "code", (&member{browser: chiefB, secret: chiefSecret(t, s)}).code())
+	other := s.member("chief2@example.org", news.Grant{Service: "kk", Role: news.RoleChief}, "192.0.2.97", true)
+	chiefB.get("/admin/people")
+	chiefB.post("/admin/people/"+other.id+"/role", "grant", "kk:reporter")
+	chiefB.want(http.StatusForbidden, "chief demotes a chief")
+	chiefB.get("/admin/people")
+	chiefB.post("/admin/people/"+other.id+"/role", "grant", "kk:chief", "op", "remove")
+	chiefB.want(http.StatusForbidden, "chief removes a chief")
+	self, _ := s.store.StaffByEmail(ctx, "chief@example.org")
+	chiefB.get("/admin/people")
+	chiefB.post("/admin/people/"+self.ID+"/role", "grant", "kk:editor")
+	chiefB.want(http.StatusBadRequest, "chief changes their own role")
+	// Taking a role away ends the person's sessions.
+	tk := targets["kk"]
+	tk.post("/admin/login", "email", tk.email, "password", password)
+	tk.get("/admin")
+	tk.want(http.StatusOK, "target signed in")
+	chiefB.get("/admin/people")
+	chiefB.post("/admin/people/"+tk.id+"/role", "grant", "kk:reporter", "op", "remove")
+	chiefB.wantRedirect("/admin/people", "chief removes a reporter")
+	if acct, _ := s.store.StaffAccount(ctx, tk.id); len(acct.Grants) != 0 {
+		t.Fatalf("grants after removal: %v", acct.Grants)
+	}
+	tk.get("/admin")
+	tk.wantRedirect("/admin/login", "session after a role change")
+	if err := s.store.SetGrants(ctx, tk.id, []news.Grant{{Service: "kk", Role: news.RoleReporter}}); err != nil {
+		t.Fatal(err)
+	}
+
 	// A chief sees only the people of their services.
 	b := s.browser("192.0.2.99")
 	b.post("/admin/login", "email", "chief@example.org", "password", password)

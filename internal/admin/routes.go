@@ -52,6 +52,7 @@ func (a *Admin) routes() {
 	a.handle("POST /admin/people/{id}/disable", signedIn, a.disable(true))
 	a.handle("POST /admin/people/{id}/enable", signedIn, a.disable(false))
 	a.handle("POST /admin/people/{id}/reset", signedIn, a.reset)
+	a.handle("POST /admin/people/{id}/role", signedIn, a.role)
 	a.handle("GET /admin/audit", signedIn, a.auditPage)
 	a.handle("/admin/", public, func(w http.ResponseWriter, r *http.Request, actor *auth.Actor) error { return news.ErrNotFound })
 }
@@ -369,10 +370,38 @@ func (a *Admin) peoplePage(w http.ResponseWriter, r *http.Request, actor *auth.A
 	if err != nil {
 		return err
 	}
+	type grantView struct {
+		news.Grant
+		Removable bool // the viewer may take it away
+	}
+	type personView struct {
+		auth.Person
+		Roles []grantView
+	}
+	views := make([]personView, len(people))
+	for i, p := range people {
+		views[i].Person = p
+		for _, g := range p.Grants {
+			views[i].Roles = append(views[i].Roles, grantView{g, p.ID != actor.ID && news.CanGrant(actor.Grants, g)})
+		}
+	}
 	a.render(w, r, http.StatusOK, "people", &page{Title: "People", Here: "people", Actor: actor, Data: struct {
-		People    []auth.Person
+		People    []personView
 		Grantable []news.Grant
-	}{people, grantable}})
+	}{views, grantable}})
+	return nil
+}
+
+// role gives a person a role in a service or takes it away (op=remove).
+func (a *Admin) role(w http.ResponseWriter, r *http.Request, actor *auth.Actor) error {
+	g, err := parseGrant(r.PostFormValue("grant"))
+	if err != nil {
+		return err
+	}
+	if _, err := a.auth.SetRole(r.Context(), actor, r.PathValue("id"), g, r.PostFormValue("op") == "remove", a.clientOf(r)); err != nil {
+		return err
+	}
+	redirect(w, r, "/admin/people")
 	return nil
 }
 

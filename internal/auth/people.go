@@ -250,6 +250,74 @@ func (au *Auth) SetDisabled(ctx context.Context, by *Actor, staff string, disabl
 	return t, nil
 }
 
+// SetRole gives a person a role in one service, replacing the role they
+// had there, or with remove takes their role there away. The actor must be
+// able to grant both the new role and the one it replaces (so a chief
+// cannot demote another chief), and needs a fresh second factor. Nobody
+// changes their own roles. The person's sessions end, so their next
+// sign-in meets the new role's rules (an editor must enroll a second
+// factor).
+func (au *Auth) SetRole(ctx context.Context, by *Actor, staff string, g news.Grant, remove bool, c Client) (news.StaffAccount, error) {
+	if by == nil || by.Session.Stage != news.StageFull {
+		return news.StaffAccount{}, ErrNoSession
+	}
+	if err := g.Validate(); err != nil {
+		return news.StaffAccount{}, err
+	}
+	if staff == by.ID {
+		return news.StaffAccount{}, news.Invalidf("you cannot change your own roles")
+	}
+	if !news.CanGrant(by.Grants, g) {
+		return news.StaffAccount{}, ErrForbidden
+	}
+	t, err := au.store.StaffAccount(ctx, staff)
+	if errors.Is(err, news.ErrNotFound) {
+		return t, ErrForbidden
+	}
+	if err != nil {
+		return t, err
+	}
+	var kept []news.Grant
+	var had *news.Grant
+	for _, old := range t.Grants {
+		if old.Service == g.Service {
+			had = &old
+			continue
+		}
+		kept = append(kept, old)
+	}
+	if had != nil && !news.CanGrant(by.Grants, *had) {
+		return t, ErrForbidden
+	}
+	if !by.fresh {
+		return t, ErrStale
+	}
+	if remove && (had == nil || had.Role != g.Role) {
+		return t, news.Invalidf("%s is not %s", t.Name, g)
+	}
+	if err := au.checkService(ctx, g); err != nil {
+		return t, err
+	}
+	if !remove {
+		kept = append(kept, g)
+	}
+	if err := au.store.SetGrants(ctx, t.ID, kept); err != nil {
+		return t, err
+	}
+	if _, err := au.store.DeleteStaffSessions(ctx, t.ID, ""); err != nil {
+		return t, err
+	}
+	t.Grants = kept
+	action, detail := "role.set", g.String()
+	if remove {
+		action = "role.remove"
+	} else if had != nil {
+		detail = had.String() + " → " + g.String()
+	}
+	au.audit(ctx, by.ID, action, t.ID, g.Service, c, detail)
+	return t, nil
+}
+
 // Person is an account as the people page lists it.
 type Person struct {
 	news.StaffAccount
