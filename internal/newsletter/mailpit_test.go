@@ -57,7 +57,7 @@ func freePort(t *testing.T) string {
 
 // startMailpit starts mailpit with its SMTP server on smtpAddr ("" for a
 // free port) and stops it when the test ends.
-func startMailpit(t *testing.T, smtpAddr string) *mailpit {
+func startMailpit(t *testing.T, smtpAddr string, args ...string) *mailpit {
 	t.Helper()
 	bin := mailpitBinary(t)
 	if smtpAddr == "" {
@@ -67,6 +67,7 @@ func startMailpit(t *testing.T, smtpAddr string) *mailpit {
 	cmd := exec.Command(bin, "--smtp", smtpAddr, "--listen", httpAddr,
 		"--database", filepath.Join(t.TempDir(), "mailpit.db"),
 		"--quiet", "--disable-version-check", "--smtp-disable-rdns")
+	cmd.Args = append(cmd.Args, args...)
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -2,6 +2,8 @@ package newsletter
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
@@ -23,6 +25,8 @@ type SMTP struct {
 	// (mandatory STARTTLS), "tls" (implicit TLS) or "none".
 	TLS     string
 	Timeout time.Duration // per SMTP command; default 30 s
+	// RootCAs verify the server's certificate; nil means the system's.
+	RootCAs *x509.CertPool
 }
 
 // Open connects and greets the server (and authenticates).
@@ -52,6 +56,7 @@ func (s *SMTP) Open(ctx context.Context) (Session, error) {
 	default:
 		return nil, fmt.Errorf("smtp: unknown TLS policy %q: %w", s.TLS, ErrNotSent)
 	}
+	opts = append(opts, mail.WithTLSConfig(&tls.Config{ServerName: host, RootCAs: s.RootCAs, MinVersion: tls.VersionTLS12}))
 	if s.User != "" {
 		opts = append(opts, mail.WithSMTPAuth(mail.SMTPAuthAutoDiscover), mail.WithUsername(s.User), mail.WithPassword(s.Password))
 	}
