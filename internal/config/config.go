@@ -48,6 +48,8 @@ type Options struct {
 	SigningKey string
 	// Newsletter: SMTP and the daily edition's time (newsletter.go).
 	Newsletter Newsletter
+	// Telegram: the services' channels and the bot (telegram.go).
+	Telegram Telegram
 }
 
 // Origin is a host name the site answers on and the origin it builds
@@ -107,10 +109,14 @@ func ParseServe(args []string, out io.Writer) (Options, error) {
 	fs.StringVar(&o.SigningKey, "signing-key", env("QALAM_SIGNING_KEY", ""), "`file` of the newsroom's Ed25519 signing key when kept outside the data dir (env QALAM_SIGNING_KEY)")
 	fs.DurationVar(&o.PollInterval, "poll", 250*time.Millisecond, "how often to check the database for changes made by other processes")
 	checkNewsletter := newsletterFlags(fs, &o.Newsletter)
+	checkTelegram := telegramFlags(fs, &o.Telegram)
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
 	if err := checkNewsletter(); err != nil {
+		return o, err
+	}
+	if err := checkTelegram(); err != nil {
 		return o, err
 	}
 	if fs.NArg() > 0 {
