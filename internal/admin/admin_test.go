@@ -475,3 +475,44 @@ func sessionID(t *testing.T, s *stack, ip string) string {
 	t.Fatalf("no session from %s", ip)
 	return ""
 }
+
+// A reporter may set up a second factor without being required to; from
+// then on signing in asks for it. New recovery codes replace the old ones.
+func TestVoluntaryEnrollAndNewCodes(t *testing.T) {
+	s := newStack(t)
+	m := s.member("rep@example.org", news.Grant{Service: "kk", Role: news.RoleReporter}, "192.0.2.1", false)
+	m.get("/admin")
+	if !strings.Contains(m.body, `href="/admin/enroll"`) {
+		t.Fatal("dashboard offers no enrollment")
+	}
+	m.get("/admin/enroll")
+	m.want(200, "enroll page")
+	m.secret = secretRe.FindStringSubmatch(m.body)[1]
+	m.post("/admin/enroll", "code", m.code())
+	m.want(200, "enrolled")
+	first := regexp.MustCompile(`<code>([a-z0-9-]+)</code>`).FindStringSubmatch(m.body)[1]
+	s.clock.Add(30 * time.Second)
+	m.get("/admin/enroll")
+	m.wantRedirect("/admin", "a second authenticator app")
+
+	m.get("/admin")
+	m.post("/admin/recovery")
+	m.want(200, "new recovery codes")
+	codes := regexp.MustCompile(`<code>([a-z0-9-]+)</code>`).FindAllStringSubmatch(m.body, -1)
+	if len(codes) != 10 {
+		t.Fatalf("%d codes", len(codes))
+	}
+	b := s.browser("192.0.2.2")
+	b.post("/admin/login", "email", "rep@example.org", "password", password)
+	b.wantRedirect("/admin/2fa", "sign-in after enrolling")
+	b.get("/admin/2fa")
+	b.post("/admin/2fa", "code", first)
+	b.want(http.StatusUnauthorized, "a replaced recovery code")
+	b.post("/admin/2fa", "code", codes[9][1])
+	b.wantRedirect("/admin", "a new recovery code")
+	// Stale: making codes asks for the factor again.
+	s.clock.Add(16 * time.Minute)
+	b.get("/admin")
+	b.post("/admin/recovery")
+	b.wantRedirect("/admin/confirm?next=%2Fadmin", "new codes with a stale factor")
+}
