@@ -197,7 +197,8 @@ func (db *DB) Jobs(ctx context.Context, f news.JobFilter) ([]news.Job, error) {
 func (db *DB) GoLive(ctx context.Context, storyID, rev string, now time.Time) (bool, error) {
 	var done bool
 	err := db.write(ctx, func(tx *sql.Tx) error {
-		if _, err := loadPubState(ctx, tx, storyID); err != nil {
+		p, err := loadPubState(ctx, tx, storyID)
+		if err != nil {
 			return err
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE stories SET pub = 'published', first_public = COALESCE(first_public, publish_at)
@@ -209,6 +210,10 @@ func (db *DB) GoLive(ctx context.Context, storyID, rev string, now time.Time) (b
 		done = n == 1
 		if err != nil || !done {
 			return dbErr(err, "story")
+		}
+		// Webhooks (webhooks.go): a scheduled story going live is a "publish".
+		if err := queueWebhook(ctx, tx, p.service, storyID, news.WebhookPublish, now); err != nil {
+			return err
 		}
 		return syncSearch(ctx, tx, storyID)
 	})

@@ -420,6 +420,11 @@ func (db *DB) Publish(ctx context.Context, storyID, rev string, at time.Time) er
 		if err := checkRev(ctx, tx, storyID, rev); err != nil {
 			return err
 		}
+		// Webhooks (webhooks.go): "publish" or "update", queued with the
+		// change; decided here, before the story row changes.
+		if err := queuePublishWebhook(ctx, tx, storyID, rev, p, at); err != nil {
+			return err
+		}
 		// Published by hand: a pending schedule has nothing left to do.
 		if err := cancelKey(ctx, tx, news.PublishKey(storyID)); err != nil {
 			return err
@@ -496,6 +501,12 @@ func (db *DB) Unpublish(ctx context.Context, storyID string, at time.Time) error
 		if p.pub == news.PubNone || p.pub == news.PubUnpublished {
 			return nil
 		}
+		// Webhooks (webhooks.go): "unpublish", only if readers saw it.
+		if p.publicAt(now) {
+			if err := queueWebhook(ctx, tx, p.service, storyID, news.WebhookUnpublish, at); err != nil {
+				return err
+			}
+		}
 		// An embargo cancelled (or a story taken down) must not go live later.
 		if err := cancelKey(ctx, tx, news.PublishKey(storyID)); err != nil {
 			return err
@@ -527,8 +538,15 @@ func (db *DB) AddCorrection(ctx context.Context, storyID string, text news.Inlin
 	}
 	c := news.Correction{ID: news.NewID(), StoryID: storyID, At: news.Time(at), Text: text}
 	err := db.write(ctx, func(tx *sql.Tx) error {
-		if _, err := loadPubState(ctx, tx, storyID); err != nil {
+		p, err := loadPubState(ctx, tx, storyID)
+		if err != nil {
 			return err
+		}
+		// Webhooks (webhooks.go): a public story's correction is an "update".
+		if p.publicAt(at.UnixMicro()) {
+			if err := queueWebhook(ctx, tx, p.service, storyID, news.WebhookUpdate, at); err != nil {
+				return err
+			}
 		}
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(n), 0) + 1 FROM corrections WHERE story_id = ?`, storyID).Scan(&n); err != nil {
