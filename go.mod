@@ -6,6 +6,7 @@ require (
 	github.com/PuerkitoBio/goquery v1.13.0
 	github.com/chromedp/cdproto v0.159.0
 	github.com/chromedp/chromedp v0.23.0
+	github.com/evanw/esbuild v0.28.2
 	github.com/gosimple/slug v1.15.0
 	github.com/kljensen/snowball v0.10.0
 	github.com/maxmind/mmdbwriter v1.2.0
