@@ -25,6 +25,7 @@ if [ ! -d e2e/node_modules/axe-core ] || [ ! -d e2e/node_modules/vnu-jar ]; then
   echo "== npm ci (e2e)"
   (cd e2e && npm ci --no-audit --no-fund --loglevel=error)
 fi
+[ -d web/editor/node_modules/prosemirror-view ] || { echo "== npm ci (web/editor)"; (cd web/editor && npm ci --no-audit --no-fund --loglevel=error); }
 
 command -v mailpit >/dev/null 2>&1 || [ -x "$(go env GOPATH)/bin/mailpit" ] || { echo "== go install mailpit (SMTP server for newsletter tests)"; go install github.com/axllent/mailpit@v1.33.1; }
 
