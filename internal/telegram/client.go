@@ -99,6 +99,9 @@ func (c *Client) call(ctx context.Context, method, contentType string, body []by
 	if c.Token == "" {
 		return &NetError{Method: method, Msg: "no bot token"}
 	}
+	if err := ctx.Err(); err != nil {
+		return &NetError{Method: method, Msg: err.Error()} // never sent
+	}
 	base := c.API
 	if base == "" {
 		base = DefaultAPI
@@ -184,9 +187,9 @@ func textParams(chat, text, preview string) map[string]any {
 	return p
 }
 
-// SendPhoto uploads a JPEG (multipart/form-data) to chat with an HTML
-// caption.
-func (c *Client) SendPhoto(ctx context.Context, chat string, jpeg []byte, caption string) (Message, error) {
+// SendPhoto uploads an image (multipart/form-data) to chat with an HTML
+// caption. The image is a JPEG, or a PNG (told apart by its signature).
+func (c *Client) SendPhoto(ctx context.Context, chat string, img []byte, caption string) (Message, error) {
 	var body bytes.Buffer
 	w := multipart.NewWriter(&body)
 	for _, f := range [][2]string{{"chat_id", chat}, {"caption", caption}, {"parse_mode", "HTML"}} {
@@ -195,11 +198,15 @@ func (c *Client) SendPhoto(ctx context.Context, chat string, jpeg []byte, captio
 		}
 	}
 	h := textproto.MIMEHeader{}
-	h.Set("Content-Disposition", `form-data; name="photo"; filename="photo.jpg"`)
-	h.Set("Content-Type", "image/jpeg")
+	name, typ := "photo.jpg", "image/jpeg"
+	if bytes.HasPrefix(img, []byte("\x89PNG\r\n\x1a\n")) {
+		name, typ = "photo.png", "image/png"
+	}
+	h.Set("Content-Disposition", `form-data; name="photo"; filename="`+name+`"`)
+	h.Set("Content-Type", typ)
 	part, err := w.CreatePart(h)
 	if err == nil {
-		_, err = part.Write(jpeg)
+		_, err = part.Write(img)
 	}
 	if err == nil {
 		err = w.Close()

@@ -21,7 +21,8 @@
 //     MaxAge (24 h) ago: a channel switched off for a week does not catch
 //     up the backlog when switched on again.
 //   - Every story public now and first published after both is posted,
-//     oldest first. Drafts, scheduled stories before their time and
+//     oldest first, at most PerPass (5) a pass, which keeps a backlog
+//     within Telegram's limit of about 20 messages a minute to a channel. Drafts, scheduled stories before their time and
 //     unpublished stories are not public (the Store's public reads say so),
 //     so they are never posted; a scheduled story is posted on the first
 //     pass after it goes live.
@@ -43,7 +44,8 @@
 //     most Telegram allows a bot in a channel, and otherwise recorded as
 //     unrecallable, which is what the newsroom is told (TelegramPosts with
 //     State news.TelegramUnrecallable). A deleted story that comes back is
-//     posted again; an unrecallable one is followed again.
+//     posted again (if it was first published within MaxAge, like any
+//     post); an unrecallable one is followed again.
 //
 // A post is HTML (parse_mode HTML, every text escaped): the headline in
 // bold, the deck, each correction under the service's own "Correction,
@@ -105,7 +107,10 @@ const (
 	DefaultEvery  = 15 * time.Second
 	DefaultMaxAge = 24 * time.Hour
 	DefaultWindow = 30 * 24 * time.Hour
-	photoWidth    = 1280 // Telegram shows photos at most this wide
+	// DefaultPerPass keeps a backlog within Telegram's limit of about 20
+	// messages a minute to one channel: 5 every 15 s.
+	DefaultPerPass = 5
+	photoWidth     = 1280 // Telegram shows photos at most this wide
 )
 
 // Store is what the channel reads and writes: the public reads, the posts
@@ -131,6 +136,7 @@ type Channel struct {
 	Every   time.Duration     // how often each service is synced; default DefaultEvery
 	MaxAge  time.Duration     // older stories are never posted; default DefaultMaxAge
 	Window  time.Duration     // older posts are no longer followed; default DefaultWindow
+	PerPass int               // new posts per pass at most, oldest first; default DefaultPerPass
 	Now     func() time.Time  // default time.Now
 	Log     *slog.Logger      // default slog.Default()
 
@@ -313,13 +319,18 @@ func (c *Channel) postNew(ctx context.Context, svc news.Service, chat string, wm
 	for _, p := range posts {
 		have[p.StoryID] = p.State != news.TelegramDeleted
 	}
-	for i := len(fresh) - 1; i >= 0; i-- {
+	left := c.PerPass
+	if left <= 0 {
+		left = DefaultPerPass
+	}
+	for i := len(fresh) - 1; i >= 0 && left > 0; i-- {
 		if have[fresh[i].ID] {
 			continue
 		}
 		if err := c.post(ctx, svc, chat, fresh[i].ID, now); err != nil {
 			return err
 		}
+		left--
 	}
 	return nil
 }

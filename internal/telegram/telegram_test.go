@@ -530,3 +530,30 @@ func TestTokenNeverInErrors(t *testing.T) {
 		t.Fatalf("network error: %v (%+v)", err, ne)
 	}
 }
+
+// A backlog goes out oldest first, PerPass a pass.
+func TestBacklogPerPass(t *testing.T) {
+	f := setup(t)
+	var ids []string
+	for i := range 7 {
+		s := f.story("en", "backlog-"+strconv.Itoa(i), "Backlog "+strconv.Itoa(i), "", false)
+		f.publish(s, f.t0.Add(time.Duration(i+1)*time.Minute))
+		ids = append(ids, s.ID)
+	}
+	f.at(10 * time.Minute)
+	f.sync("en")
+	if n := len(f.bot.Live()); n != telegram.DefaultPerPass {
+		t.Fatalf("first pass posted %d, want %d", n, telegram.DefaultPerPass)
+	}
+	f.sync("en")
+	f.sync("en")
+	live := f.bot.Live()
+	if len(live) != 7 {
+		t.Fatalf("posted %d of 7", len(live))
+	}
+	for i, m := range live {
+		if !strings.HasPrefix(m.HTML, "<b>Backlog "+strconv.Itoa(i)+"</b>") || f.post(ids[i]).MessageID != m.ID {
+			t.Fatalf("message %d is %q, want backlog %d (oldest first)", i, m.HTML, i)
+		}
+	}
+}
