@@ -26,7 +26,7 @@ func TestNotReadyUntilSetReady(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts, err := config.ParseServe([]string{"--addr", "127.0.0.1:8080"}, io.Discard)
+	opts, err := config.ParseServe([]string{"--addr", "127.0.0.1:8080", "--data", dir}, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
