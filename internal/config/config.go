@@ -50,6 +50,9 @@ type Options struct {
 	Newsletter Newsletter
 	// Telegram: the services' channels and the bot (telegram.go).
 	Telegram Telegram
+	// OutboundAllow lists networks outbound requests (webhooks) may reach
+	// although the SSRF rules refuse them (outbound.go).
+	OutboundAllow []netip.Prefix
 }
 
 // Origin is a host name the site answers on and the origin it builds
@@ -110,6 +113,7 @@ func ParseServe(args []string, out io.Writer) (Options, error) {
 	fs.DurationVar(&o.PollInterval, "poll", 250*time.Millisecond, "how often to check the database for changes made by other processes")
 	checkNewsletter := newsletterFlags(fs, &o.Newsletter)
 	checkTelegram := telegramFlags(fs, &o.Telegram)
+	checkOutbound := outboundFlags(fs, &o.OutboundAllow)
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -117,6 +121,9 @@ func ParseServe(args []string, out io.Writer) (Options, error) {
 		return o, err
 	}
 	if err := checkTelegram(); err != nil {
+		return o, err
+	}
+	if err := checkOutbound(); err != nil {
 		return o, err
 	}
 	if fs.NArg() > 0 {
