@@ -43,6 +43,9 @@ type Config struct {
 	// NotFound answers /admin on every other host, so mirrors show no
 	// admin at all (the reader site's 404).
 	NotFound http.Handler
+	// Mirrors is the mirror list admins edit at /admin/mirrors; nil hides
+	// the page.
+	Mirrors news.MirrorStore
 }
 
 // CookieName is the session cookie. The __Host- prefix makes browsers
@@ -96,7 +99,7 @@ func parseTemplates(static *assets.Static) (map[string]*template.Template, error
 		return nil, err
 	}
 	pages := map[string]*template.Template{}
-	for _, name := range []string{"login", "factor", "setup", "enroll", "codes", "home", "sessions", "people", "link", "audit", "error"} {
+	for _, name := range []string{"login", "factor", "setup", "enroll", "codes", "home", "sessions", "people", "link", "audit", "error", "mirrors"} {
 		t, err := template.Must(base.Clone()).ParseFS(assets.Templates, "templates/admin-"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("admin template %s: %w", name, err)
@@ -179,6 +182,7 @@ type page struct {
 	Back      string // the page a form was on, to come back to after confirming
 	CanPeople bool
 	CanAudit  bool
+	CanSites  bool // may edit services and mirrors (admins)
 	Error     string
 	Notice    string
 	Data      any
@@ -191,6 +195,7 @@ func (a *Admin) render(w http.ResponseWriter, r *http.Request, status int, name 
 		p.Back = safeNext(r.URL.Path)
 		p.CanPeople = news.IsAdmin(p.Actor.Grants) || hasStaffRole(p.Actor)
 		p.CanAudit = p.Actor.Allowed(news.ActAudit, "")
+		p.CanSites = a.cfg.Mirrors != nil && p.Actor.Allowed(news.ActServices, "")
 	}
 	var buf bytes.Buffer
 	if err := a.pages[name].ExecuteTemplate(&buf, "base", p); err != nil {

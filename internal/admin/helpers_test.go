@@ -64,7 +64,7 @@ func newStack(t *testing.T) *stack {
 	host := ln.Addr().String()
 	a, err := admin.New(admin.Config{Auth: au, Static: assets.LoadStatic(), Origin: config.Origin{Scheme: "http", Host: host},
 		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")},
-		NotFound:       http.NotFoundHandler()})
+		NotFound:       http.NotFoundHandler(), Mirrors: db})
 	if err != nil {
 		t.Fatal(err)
 	}

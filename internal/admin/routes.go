@@ -54,6 +54,11 @@ func (a *Admin) routes() {
 	a.handle("POST /admin/people/{id}/reset", signedIn, a.reset)
 	a.handle("POST /admin/people/{id}/role", signedIn, a.role)
 	a.handle("GET /admin/audit", signedIn, a.auditPage)
+	if a.cfg.Mirrors != nil {
+		a.handle("GET /admin/mirrors", signedIn, a.mirrorsPage)
+		a.handle("POST /admin/mirrors", signedIn, a.mirrorPut)
+		a.handle("POST /admin/mirrors/{id}/delete", signedIn, a.mirrorDelete)
+	}
 	a.handle("/admin/", public, func(w http.ResponseWriter, r *http.Request, actor *auth.Actor) error { return news.ErrNotFound })
 }
 

@@ -481,3 +481,16 @@ func (au *Auth) EndOtherSessions(ctx context.Context, a *Actor, c Client) (int, 
 	au.audit(ctx, a.ID, "session.end", a.ID, "", c, fmt.Sprintf("%d other sessions", n))
 	return n, nil
 }
+
+// Audit records a staff action taken through another part of the newsroom
+// (mirrors, notices, publishing): who, what, on what, from where.
+func (au *Auth) Audit(ctx context.Context, a *Actor, action, target, service string, c Client, detail string) {
+	actor := ""
+	if a != nil {
+		actor = a.ID
+	}
+	au.audit(ctx, actor, action, target, service, c, detail)
+}
+
+// Now is the clock the newsroom runs on (injectable in tests).
+func (au *Auth) Now() time.Time { return au.cfg.Now() }

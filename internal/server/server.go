@@ -106,7 +106,8 @@ func New(opts config.Options, store news.Store, lib *media.Library, log *slog.Lo
 		adm, err := admin.New(admin.Config{
 			Auth: auth.New(auth.Config{Store: staff, Services: store.Services, Now: now, Log: log,
 				Issuer: "qalam " + opts.AdminOrigin.Host}),
-			Static: static, Origin: opts.AdminOrigin, TrustedProxies: opts.TrustedProxies, Log: log, NotFound: s.Site})
+			Static: static, Origin: opts.AdminOrigin, TrustedProxies: opts.TrustedProxies, Log: log, NotFound: s.Site,
+			Mirrors: store})
 		if err != nil {
 			return nil, err
 		}
