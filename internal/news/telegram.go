@@ -112,6 +112,14 @@ type TelegramStore interface {
 	// is not in state from; ErrNotFound when there is no post; ErrInvalid
 	// for an unknown state or sending as either.
 	SetTelegramState(ctx context.Context, service, storyID string, from, to TelegramState, at time.Time) error
+	// TelegramStale lists, oldest claim first, the service's posts claimed
+	// at or after since that no longer match their story at instant at: a
+	// posted one whose story is not public at at, an unrecallable one whose
+	// story is public again, and a posted one whose story's UpdatedAt or
+	// number of corrections made by at differs from what the post shows.
+	// It is one query, so a pass over months of posts costs little; the
+	// caller confirms each through the public reads.
+	TelegramStale(ctx context.Context, service string, since, at time.Time) ([]TelegramPost, error)
 	// TelegramPosts lists posts, newest claim first. ErrInvalid for an
 	// unknown state or a limit out of range. The newsroom reads
 	// TelegramUnrecallable posts from here: messages of unpublished

@@ -184,3 +184,20 @@ func (db *DB) TelegramPosts(ctx context.Context, f news.TelegramFilter) ([]news.
 	args = append(args, f.Limit)
 	return queryAll(ctx, db.r, "telegram posts", scanTelegramPost, q, args...)
 }
+
+func (db *DB) TelegramStale(ctx context.Context, service string, since, at time.Time) ([]news.TelegramPost, error) {
+	atUs, sinceUs := news.Time(at).UnixMicro(), int64(0)
+	if !since.IsZero() {
+		sinceUs = news.Time(since).UnixMicro()
+	}
+	cols := strings.ReplaceAll(", "+telegramCols, ", ", ", p.")[2:]
+	return queryAll(ctx, db.r, "telegram posts", scanTelegramPost, `SELECT `+cols+`
+		FROM telegram_posts p JOIN stories s ON s.id = p.story
+		WHERE p.service = ? AND p.state IN ('posted', 'unrecallable') AND p.claimed >= ? AND (
+			(p.state = 'posted' AND NOT (`+publicAt+`))
+			OR (p.state = 'unrecallable' AND `+publicAt+`)
+			OR (p.state = 'posted' AND (COALESCE(s.updated_at, 0) != COALESCE(p.updated, 0)
+				OR (SELECT COUNT(*) FROM corrections c WHERE c.story_id = s.id AND c.at <= ?) != p.corrections)))
+		ORDER BY p.claimed, p.story`,
+		service, sinceUs, atUs, atUs, atUs)
+}

@@ -157,3 +157,58 @@ func TestTelegramStore(t *testing.T) {
 		t.Errorf("since after the claim = %+v, %v", got, err)
 	}
 }
+
+func TestTelegramStale(t *testing.T) {
+	ctx := context.Background()
+	db := open(t)
+	nlService(t, db, "en")
+	st := tgStory(t, db, "en")
+	other := tgStory(t, db, "en") // never posted: never listed
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(db.Publish(ctx, st.ID, st.HeadRev, nlNow))
+	must(db.Publish(ctx, other.ID, other.HeadRev, nlNow))
+	must(db.ClaimTelegramPost(ctx, "en", st.ID, "@ch", nlNow))
+	must(db.RecordTelegramPost(ctx, news.TelegramPost{Service: "en", StoryID: st.ID, MessageID: 7, Kind: news.TelegramText, Posted: nlNow}))
+	stale := func(at time.Time, want bool) {
+		t.Helper()
+		got, err := db.TelegramStale(ctx, "en", nlNow.Add(-time.Hour), at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if (len(got) == 1 && got[0].StoryID == st.ID) != want || len(got) > 1 {
+			t.Fatalf("stale at %v = %+v, want stale: %v", at.Sub(nlNow), got, want)
+		}
+	}
+	stale(nlNow.Add(time.Minute), false)
+	_, err := db.AddCorrection(ctx, st.ID, news.Text("Fixed."), nlNow.Add(2*time.Minute))
+	must(err)
+	stale(nlNow.Add(time.Minute), false) // not made yet at that instant
+	stale(nlNow.Add(3*time.Minute), true)
+	must(db.RecordTelegramEdit(ctx, "en", st.ID, 1, time.Time{}, nlNow.Add(3*time.Minute)))
+	stale(nlNow.Add(3*time.Minute), false)
+
+	cur, err := db.Story(ctx, st.ID)
+	must(err)
+	must(db.Publish(ctx, st.ID, cur.HeadRev, nlNow.Add(4*time.Minute)))
+	stale(nlNow.Add(5*time.Minute), true)
+	cur, err = db.Story(ctx, st.ID)
+	must(err)
+	must(db.RecordTelegramEdit(ctx, "en", st.ID, 1, cur.UpdatedAt, nlNow.Add(5*time.Minute)))
+	stale(nlNow.Add(5*time.Minute), false)
+
+	must(db.Unpublish(ctx, st.ID, nlNow.Add(6*time.Minute)))
+	stale(nlNow.Add(7*time.Minute), true)
+	must(db.SetTelegramState(ctx, "en", st.ID, news.TelegramPosted, news.TelegramUnrecallable, nlNow.Add(7*time.Minute)))
+	stale(nlNow.Add(7*time.Minute), false)
+	must(db.Publish(ctx, st.ID, cur.HeadRev, nlNow.Add(8*time.Minute)))
+	stale(nlNow.Add(9*time.Minute), true) // public again
+
+	if got, err := db.TelegramStale(ctx, "en", nlNow.Add(time.Second), nlNow.Add(9*time.Minute)); err != nil || len(got) != 0 {
+		t.Fatalf("claimed before since = %+v, %v", got, err)
+	}
+}

@@ -35,9 +35,10 @@
 //     outcome is unknown: the claim stays "sending" and the story is never
 //     posted again (a duplicate in a channel cannot be taken back from the
 //     readers who saw it); the newsroom sees it in TelegramPosts.
-//   - When the content version moved since this process last checked,
-//     every post of the last Window (30 days) is compared with its story:
-//     one whose corrections or UpdatedAt changed is edited (the caption of a
+//   - Every post of the last Window (a year) is compared with its story
+//     (one query, news.TelegramStore.TelegramStale, then the public read of
+//     each story that differs): one whose corrections or UpdatedAt changed
+//     is edited (the caption of a
 //     photo post, the text of a text post) to show the current headline,
 //     deck and corrections; one whose story is no longer public is deleted
 //     if it was posted less than 48 hours ago (news.TelegramRecall), the
@@ -106,7 +107,7 @@ const (
 const (
 	DefaultEvery  = 15 * time.Second
 	DefaultMaxAge = 24 * time.Hour
-	DefaultWindow = 30 * 24 * time.Hour
+	DefaultWindow = 365 * 24 * time.Hour
 	// DefaultPerPass keeps a backlog within Telegram's limit of about 20
 	// messages a minute to one channel: 5 every 15 s.
 	DefaultPerPass = 5
@@ -120,7 +121,6 @@ type Store interface {
 	ListPublished(ctx context.Context, q news.ListQuery, at time.Time) (news.Page, error)
 	PublishedStory(ctx context.Context, id string, at time.Time) (news.Published, error)
 	PublicAsset(ctx context.Context, id string, at time.Time) (news.Asset, error)
-	ContentVersion(ctx context.Context) (int64, error)
 	Enqueue(ctx context.Context, j news.Job) (news.Job, error)
 	news.TelegramStore
 }
@@ -140,9 +140,8 @@ type Channel struct {
 	Now     func() time.Time  // default time.Now
 	Log     *slog.Logger      // default slog.Default()
 
-	mu      sync.Mutex
-	checked map[string]int64     // service → content version its posts were last checked at
-	pause   map[string]time.Time // service → no calls before (429 retry_after)
+	mu    sync.Mutex
+	pause map[string]time.Time // service → no calls before (429 retry_after)
 }
 
 func (c *Channel) now() time.Time {
@@ -243,29 +242,13 @@ func (c *Channel) Sync(ctx context.Context, service string) error {
 	if err != nil {
 		return err
 	}
-	version, err := c.Store.ContentVersion(ctx)
-	if err != nil {
-		return err
-	}
 	wm, err := c.Store.TelegramWatermark(ctx, service, now)
 	if err != nil {
 		return err
 	}
 	err = c.postNew(ctx, svc, chat, wm, now)
 	if err == nil {
-		c.mu.Lock()
-		last, seen := c.checked[service]
-		c.mu.Unlock()
-		if !seen || last != version {
-			if err = c.follow(ctx, svc, now); err == nil {
-				c.mu.Lock()
-				if c.checked == nil {
-					c.checked = map[string]int64{}
-				}
-				c.checked[service] = version
-				c.mu.Unlock()
-			}
-		}
+		err = c.follow(ctx, svc, now)
 	}
 	var ae *APIError
 	if errors.As(err, &ae) && ae.RetryAfter > 0 {
@@ -403,14 +386,9 @@ func chatProblem(e *APIError) bool {
 // follow keeps the posts of the last Window in step: edits, deletions and
 // what cannot be recalled.
 func (c *Channel) follow(ctx context.Context, svc news.Service, now time.Time) error {
-	since := now.Add(-orDefault(c.Window, DefaultWindow))
-	var posts []news.TelegramPost
-	for _, st := range []news.TelegramState{news.TelegramPosted, news.TelegramUnrecallable} {
-		ps, err := c.Store.TelegramPosts(ctx, news.TelegramFilter{Service: svc.Code, State: st, Since: since, Limit: 10000})
-		if err != nil {
-			return err
-		}
-		posts = append(posts, ps...)
+	posts, err := c.Store.TelegramStale(ctx, svc.Code, now.Add(-orDefault(c.Window, DefaultWindow)), now)
+	if err != nil {
+		return err
 	}
 	for _, post := range posts {
 		p, err := c.Store.PublishedStory(ctx, post.StoryID, now)
