@@ -39,7 +39,9 @@ func init() {
 		return s.Handlers(), nil
 	})
 	register("webhooks", 25, "qalam webhooks list|add|remove|enable|disable|secret|deliveries   tell other systems of story events",
-		func(ctx context.Context, args []string, e env) error { return webhooksCmd(ctx, args, e.stdout, e.stderr) })
+		func(ctx context.Context, args []string, e env) error {
+			return webhooksCmd(ctx, args, e.stdout, e.stderr)
+		})
 }
 
 const webhooksUsage = `Usage:
