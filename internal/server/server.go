@@ -77,7 +77,7 @@ func New(opts config.Options, store news.Store, lib *media.Library, log *slog.Lo
 	if err != nil {
 		return nil, err
 	}
-	s.Site, err = site.New(site.Config{Country: country, CountryVary: countryVary, Store: store, Static: static, Cache: s.cache, Now: now, Log: log, Primary: opts.Primary.String(), Fingerprint: fingerprint, Origin: hosts.Origin,
+	s.Site, err = site.New(site.Config{Country: country, CountryVary: countryVary, Newsletter: opts.Newsletter.Enabled(), Store: store, Static: static, Cache: s.cache, Now: now, Log: log, Primary: opts.Primary.String(), Fingerprint: fingerprint, Origin: hosts.Origin,
 		MediaSize: func(ctx context.Context, u string) int64 { return headSize(ctx, mediaHandler, u) }})
 	if err != nil {
 		return nil, err

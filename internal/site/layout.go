@@ -45,6 +45,7 @@ type Layout struct {
 	Origin         string
 	FeedBase       string // the feeds of a section, tag or author page: "/feeds/kk/tag/almaty/"
 	Lite           string // a full page's lite version, escaped; "" when it has none
+	Newsletter     string // the service's newsletter subscription page; "" when newsletters are off
 	Full           string // a lite page's full version, escaped
 	loc            *time.Location
 	at             time.Time
@@ -295,6 +296,9 @@ func (s *Site) layout(rq *request, svc news.Service, title string) (*Layout, err
 		if n.Active && rq.notices.shows(n) {
 			l.Notices = append(l.Notices, n)
 		}
+	}
+	if s.newsletter {
+		l.Newsletter = "/newsletter/" + svc.Code + "/"
 	}
 	l.Title = title
 	if title != svc.Name {

@@ -46,6 +46,7 @@ type Site struct {
 	countryVary    string // header to name in Vary when the country comes from it
 	countryPrivate bool   // the country comes from the reader's address: shared caches must not keep pages
 	targets        targets
+	newsletter     bool
 	renders        atomic.Int64
 	// mediaSize tells the byte size of a media variant URL, for the size
 	// lite pages print on an image's link; 0 when unknown.
@@ -74,6 +75,9 @@ type Config struct {
 	// named in Vary; "" when it comes from the reader's address, in which
 	// case pages are marked private for shared caches.
 	CountryVary string
+	// Newsletter says newsletters are on: every page's footer links to the
+	// service's subscription page (/newsletter/{service}/).
+	Newsletter bool
 	// MediaSize tells the byte size of the media file at a /media/ URL
 	// (0 when unknown); lite pages print it on image links.
 	MediaSize func(ctx context.Context, url string) int64
@@ -82,7 +86,7 @@ type Config struct {
 // New parses the templates and returns the site.
 func New(c Config) (*Site, error) {
 	s := &Site{store: c.Store, static: c.Static, cache: c.Cache, now: c.Now, log: c.Log, primary: c.Primary, fingerprint: c.Fingerprint, origin: c.Origin,
-		country: c.Country, countryVary: c.CountryVary, countryPrivate: c.Country != nil && c.CountryVary == "", mediaSize: c.MediaSize}
+		country: c.Country, countryVary: c.CountryVary, countryPrivate: c.Country != nil && c.CountryVary == "", newsletter: c.Newsletter, mediaSize: c.MediaSize}
 	if s.now == nil {
 		s.now = time.Now
 	}
