@@ -303,6 +303,8 @@ class Editor {
       );
       if (opts.keys) b.setAttribute("aria-keyshortcuts", opts.keys.replace(/Ctrl/g, "Control"));
       if (opts.pressed) b.setAttribute("aria-pressed", "false");
+      // A mouse click leaves the focus and selection in the text.
+      b.addEventListener("mousedown", (ev) => ev.preventDefault());
       b.addEventListener("click", (ev) => {
         ev.preventDefault();
         this.focusIndex = this.buttons.indexOf(b);
@@ -380,6 +382,9 @@ class Editor {
         this.refresh();
         if (tr.docChanged) this.changed();
       },
+      // The Enter that applied a panel must not also split the paragraph
+      // when its keypress arrives after the focus came back.
+      handleKeyPress: (_view, ev) => ev.key === "Enter" && Date.now() - (this.panelEnterAt || 0) < 300,
       handleDOMEvents: {
         blur: () => {
           if (this.state === "dirty") this.save();
@@ -494,8 +499,14 @@ class Editor {
         this.closePanel();
       } else if (ev.key === "Enter" && ev.target.tagName === "INPUT") {
         ev.preventDefault(); // no implicit submission of the story form
+        this.panelEnterAt = Date.now();
         doApply();
       }
+    };
+    // Some input paths deliver Enter's keypress apart from its keydown:
+    // cancel it too, or the browser submits the story form implicitly.
+    this.panel.onkeypress = (ev) => {
+      if (ev.key === "Enter" && ev.target.tagName === "INPUT") ev.preventDefault();
     };
     this.panel.hidden = false;
     const first = rows.length ? rows[0].querySelector("input,select") : apply;
