@@ -196,9 +196,12 @@ func TestRedirects(t *testing.T) {
 	}
 	c := outbound.New(outbound.Options{Allow: loopback})
 
-	hop, _ := counting(t, to(target))
+	hop, hopHits := counting(t, to(target))
 	if err := get(c, hop.URL); !errors.Is(err, outbound.ErrRefused) {
 		t.Errorf("redirect to a private address: %v, want ErrRefused", err)
+	}
+	if hopHits.Load() != 1 {
+		t.Errorf("the allowed host got %d requests, want 1 (the redirect)", hopHits.Load())
 	}
 	if n := privHits.Load(); n != 0 {
 		t.Errorf("the private receiver got %d requests", n)
