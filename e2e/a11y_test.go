@@ -7,8 +7,6 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
-
-	"qalam/internal/servertest"
 )
 
 // axeViolation is what the tests keep of an axe-core violation.
@@ -75,7 +73,7 @@ func TestAccessibility(t *testing.T) {
 	needBrowser(t)
 	inject := axeSource(t)
 
-	e := servertest.Demo(t)
+	e := demoWithNewsletters(t)
 	pages := discoverPages(t, e)
 	b := newTab(t, 150*time.Second)
 	for _, p := range pages {

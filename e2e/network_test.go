@@ -5,8 +5,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"qalam/internal/servertest"
 )
 
 // TestNoThirdPartyRequests loads every page type of every service, scrolls
@@ -15,7 +13,7 @@ import (
 func TestNoThirdPartyRequests(t *testing.T) {
 	t.Parallel() // with the other long tests, in tabs of its own: 2 cores
 	needBrowser(t)
-	e := servertest.Demo(t)
+	e := demoWithNewsletters(t)
 	pages := discoverPages(t, e)
 	b := newTab(t, 150*time.Second)
 	origin := e.URL

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"qalam/internal/config"
 	"strings"
 	"testing"
 	"unicode"
@@ -137,6 +138,9 @@ func discoverPages(t *testing.T, e *servertest.Env) []sitePage {
 		add("search", "/"+svc+"/search?q="+url.QueryEscape(searchWord(best.Headline)), 200)
 		add("search-empty", "/"+svc+"/search", 200)
 		add("mirrors", "/"+svc+"/mirrors", 200)
+		if newslettersOn(t, e) {
+			add("newsletter", "/newsletter/"+svc+"/", 200)
+		}
 		add("not-found", "/"+svc+"/no-such-page-e2e/", 404)
 	}
 	// The Kazakh service in the Latin alphabet: the same pages under /kk-latn/.
@@ -208,4 +212,19 @@ func findPage(t *testing.T, pages []sitePage, svc, kind string) sitePage {
 	}
 	t.Fatalf("no %s page of service %s", kind, svc)
 	return sitePage{}
+}
+
+// demoWithNewsletters is the demo newsroom with newsletters switched on (an
+// SMTP address is all the pages need; nothing is sent here), so every page
+// carries the footer link and the subscription pages are among the pages
+// the browser tests check.
+func demoWithNewsletters(t *testing.T) *servertest.Env {
+	return servertest.Demo(t, func(o *config.Options) {
+		o.Newsletter = config.Newsletter{SMTPAddr: "127.0.0.1:1", From: "Zhasyl Aula <news@example.org>", TLS: "none"}
+	})
+}
+
+// newslettersOn reports whether e serves the subscription pages.
+func newslettersOn(t *testing.T, e *servertest.Env) bool {
+	return e.Opts.Newsletter.Enabled()
 }

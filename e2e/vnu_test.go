@@ -11,8 +11,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"qalam/internal/servertest"
 )
 
 // vnuMessage is one message of the Nu HTML Checker's JSON output.
@@ -36,7 +34,7 @@ func TestHTMLValid(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := servertest.Demo(t)
+	e := demoWithNewsletters(t)
 	pages := discoverPages(t, e)
 	dir := t.TempDir()
 	var files []string
