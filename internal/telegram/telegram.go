@@ -2,6 +2,13 @@
 // channel through the Bot API, edits the post when the story is corrected
 // or republished, and deletes it when the story is unpublished.
 //
+// It is configured per service by serve's --telegram service=chat pairs
+// (e.g. kk=@zhasyl_aula_kk,ru=-1001234567890), the bot token from
+// QALAM_TELEGRAM_TOKEN only, and --telegram-api (https://api.telegram.org;
+// tests point it at a local server); it is off unless configured. The bot
+// must be an administrator of each channel with the right to post, edit
+// and delete messages.
+//
 // It is a reconciler, not a hook in the write path: a recurring job of kind
 // JobSync, one per service (unique key "telegram.sync:<service>"), compares
 // what is public with what the channel shows and closes the gap. Every
@@ -15,17 +22,17 @@
 //
 // One pass of a service (Channel.Sync):
 //
-//   - The first pass ever records a watermark (now). Stories first published
-//     at or before it are never posted, so turning Telegram on never floods
-//     the channel with the archive. Nor is a story published more than
-//     MaxAge (24 h) ago: a channel switched off for a week does not catch
-//     up the backlog when switched on again.
+//   - The first pass ever records a watermark (now). Stories first
+//     published at or before it are never posted, so turning Telegram on
+//     never floods the channel with the archive. Nor is a story published
+//     more than MaxAge (24 h) ago: a channel switched off for a week does
+//     not catch up the backlog when switched on again.
 //   - Every story public now and first published after both is posted,
-//     oldest first, at most PerPass (5) a pass, which keeps a backlog
-//     within Telegram's limit of about 20 messages a minute to a channel. Drafts, scheduled stories before their time and
-//     unpublished stories are not public (the Store's public reads say so),
-//     so they are never posted; a scheduled story is posted on the first
-//     pass after it goes live.
+//     oldest first, at most PerPass (5) a pass, which keeps a backlog within
+//     Telegram's limit of about 20 messages a minute to a channel. Drafts,
+//     scheduled stories before their time and unpublished stories are not
+//     public (the Store's public reads say so), so they are never posted; a
+//     scheduled story is posted on the first pass after it goes live.
 //   - A post is claimed in the store (state sending) before the message
 //     goes out and recorded with its message id after (posted), so a story
 //     is posted at most once, by whichever process, even across crashes.
@@ -37,31 +44,33 @@
 //     readers who saw it); the newsroom sees it in TelegramPosts.
 //   - Every post of the last Window (a year) is compared with its story
 //     (one query, news.TelegramStore.TelegramStale, then the public read of
-//     each story that differs): one whose corrections or UpdatedAt changed
-//     is edited (the caption of a
-//     photo post, the text of a text post) to show the current headline,
-//     deck and corrections; one whose story is no longer public is deleted
-//     if it was posted less than 48 hours ago (news.TelegramRecall), the
-//     most Telegram allows a bot in a channel, and otherwise recorded as
-//     unrecallable, which is what the newsroom is told (TelegramPosts with
-//     State news.TelegramUnrecallable). A deleted story that comes back is
-//     posted again (if it was first published within MaxAge, like any
-//     post); an unrecallable one is followed again.
+//     each story that differs). One whose corrections or UpdatedAt changed
+//     is edited (the caption of a photo post, the text of a text post) to
+//     show the current headline, deck and corrections. One whose story is
+//     no longer public is deleted if it was posted less than 48 hours ago
+//     (news.TelegramRecall), the most Telegram allows a bot in a channel,
+//     and otherwise recorded as unrecallable: that is what the newsroom is
+//     told (TelegramPosts with State news.TelegramUnrecallable, and
+//     TelegramPost.Recallable before unpublishing). A deleted story that
+//     comes back is posted again (if first published within MaxAge, like
+//     any post); an unrecallable one is followed again.
 //
 // A post is HTML (parse_mode HTML, every text escaped): the headline in
 // bold, the deck, each correction under the service's own "Correction,
 // <date>" label, and the story's link on the primary origin. With a lead
-// image it is a photo (the media library's 1280-pixel variant, uploaded as
-// multipart: the same stripped file readers get, no metadata) with that
-// caption, at most 1024 characters; without one, or when the caption would
-// not fit, a text message (at most 4096 characters) with the link's large
-// preview. Edits that would not fit shorten the deck, then the
-// corrections, with "…".
+// image it is a photo (the media library's 1280-pixel variant read through
+// its own handler, so only an image a public story uses: the same stripped
+// file readers get, no metadata, uploaded as multipart) with that caption,
+// at most 1024 characters; without one, or when the caption would not fit,
+// a text message (at most 4096 characters) with the link's large preview.
+// Edits that would not fit shorten the deck, then the corrections, with
+// "…".
 //
 // A 429 answer fails the job; the process that got it makes no call for
 // that service before the API's retry_after has passed, and the runner
-// retries with its backoff. The bot token only ever appears in the
-// request URL; errors and logs name the method, never the URL.
+// retries with its backoff. The bot token only ever appears in the request
+// URL; errors and logs name the method, never the URL, and any text from
+// the API that quotes the token has it cut out.
 package telegram
 
 import (
