@@ -95,7 +95,9 @@ type TelegramStore interface {
 	ClaimTelegramPost(ctx context.Context, service, storyID, chat string, at time.Time) error
 	// ReleaseTelegramPost removes a claim still sending: the Bot API
 	// refused the message, so nothing was posted and the story may be
-	// tried again. ErrNotFound when there is no such claim.
+	// tried again. (A claim whose outcome was never known stays sending
+	// until the newsroom, having looked at the channel, releases it.)
+	// ErrNotFound when there is no such claim.
 	ReleaseTelegramPost(ctx context.Context, service, storyID string) error
 	// RecordTelegramPost turns the claim of p.Service and p.StoryID into
 	// the posted message: MessageID (positive), Kind, Posted, Corrections

@@ -123,7 +123,12 @@ func (c *Client) call(ctx context.Context, method, contentType string, body []by
 	}
 	var r response
 	if err := json.Unmarshal(raw, &r); err != nil || (!r.OK && r.ErrorCode == 0 && r.Description == "") {
-		return &NetError{Method: method, Msg: fmt.Sprintf("HTTP %d without a Bot API answer", resp.StatusCode), MaybeSent: true}
+		// A gateway's own 502/503/504 page says the API was not reached
+		// (or failed before doing anything); anything else without the
+		// API's JSON may hide a message that went out.
+		gateway := resp.StatusCode == http.StatusBadGateway || resp.StatusCode == http.StatusServiceUnavailable ||
+			resp.StatusCode == http.StatusGatewayTimeout
+		return &NetError{Method: method, Msg: fmt.Sprintf("HTTP %d without a Bot API answer", resp.StatusCode), MaybeSent: !gateway}
 	}
 	if !r.OK {
 		code := r.ErrorCode
