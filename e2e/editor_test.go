@@ -14,6 +14,7 @@ import (
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
@@ -66,6 +67,7 @@ type editorBackend struct {
 	mu       sync.Mutex
 	saves    []editorSave
 	conflict bool
+	fail     bool // answer 500
 	token    string
 	body     string // the stored body, editor JSON; empty: a new story
 }
@@ -99,13 +101,15 @@ func (e *editorBackend) handler(t *testing.T) http.Handler {
 		s.Doc = d
 		e.mu.Lock()
 		e.saves = append(e.saves, s)
-		n, conflict := len(e.saves), e.conflict
+		n, conflict, fail := len(e.saves), e.conflict, e.fail
 		e.mu.Unlock()
 		switch {
 		case s.Header != e.token || s.Field != e.token:
 			http.Error(w, "bad CSRF token", http.StatusForbidden)
 		case err != nil:
 			http.Error(w, err.Error(), http.StatusUnprocessableEntity)
+		case fail:
+			http.Error(w, "database is locked", http.StatusInternalServerError)
 		case conflict:
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(http.StatusConflict)
@@ -145,11 +149,7 @@ func TestEditor(t *testing.T) {
 
 	key := func(what, keys string, mods ...chromedp.Modifier) {
 		t.Helper()
-		var opts []chromedp.KeyOption
-		if len(mods) > 0 {
-			opts = append(opts, chromedp.KeyModifiers(mods...))
-		}
-		b.do(t, what, chromedp.KeyEvent(keys, opts...))
+		b.do(t, what, pressKeys(keys, mods...))
 	}
 	focused := func() string {
 		return eval[string](t, b, `(() => { const a = document.activeElement; return a.dataset.command || a.className || a.tagName; })()`)
@@ -226,6 +226,21 @@ func TestEditor(t *testing.T) {
 	toolbar("text", "cite", " ")
 	typeText("A witness")
 	key("Enter", kb.Enter)
+	key("leave the quote", kb.ArrowDown)
+	toolbar("text", "image", kb.Enter)
+	if got := eval[string](t, b, `document.activeElement.tagName`); got != "SELECT" {
+		t.Fatalf("the image button did not put the focus on the image list (focus on %q)", focused())
+	}
+	key("Tab to the alt text", kb.Tab)
+	if got := eval[string](t, b, `document.activeElement.value`); got != "A flooded street in Almaty" {
+		t.Errorf("the alt text is not prefilled from the asset: %q", got)
+	}
+	key("Enter inserts the image", kb.Enter)
+	typeText("Tole Bi street")
+	key("Enter leaves the caption", kb.Enter)
+	toolbar("text", "embed", kb.Enter)
+	typeText("https://youtu.be/abc")
+	key("Enter inserts the embed", kb.Enter)
 
 	want := []news.Block{
 		{Type: "h", Level: 2, Text: news.Text("Floods reach Almaty")},
@@ -238,6 +253,8 @@ func TestEditor(t *testing.T) {
 		}},
 		{Type: "list", Items: []news.Inline{news.Text("first item"), news.Text("second item")}},
 		{Type: "quote", Text: news.Text("It came fast."), Cite: "A witness"},
+		{Type: "figure", Figure: &news.Figure{AssetID: "asset1", Alt: "A flooded street in Almaty", Credit: "Photo: A. N.", Caption: news.Text("Tole Bi street")}},
+		{Type: "embed", Embed: &news.Embed{URL: "https://youtu.be/abc", Provider: "youtube"}},
 	}
 	var last editorSave
 	deadline := time.Now().Add(15 * time.Second)
@@ -274,6 +291,29 @@ func TestEditor(t *testing.T) {
 		t.Errorf("the form field does not hold the text: %.200s", v)
 	}
 
+	// A failed save: the status says so, and Retry (by keyboard) saves.
+	be.mu.Lock()
+	be.fail = true
+	be.mu.Unlock()
+	typeText("More")
+	waitFor("the failed state", `document.querySelector('.qe').dataset.saveState === 'failed'`)
+	if status := eval[string](t, b, `document.querySelector('.qe-status').textContent`); !strings.Contains(status, "Not saved: database is locked") {
+		t.Errorf("the failure status does not show the server's message: %q", status)
+	}
+	be.mu.Lock()
+	be.fail = false
+	be.mu.Unlock()
+	key("Tab to Retry", kb.Tab)
+	if got := focused(); got != "qe-retry" {
+		t.Fatalf("Tab from the text reached %q, not the Retry button", got)
+	}
+	key("Enter on Retry", kb.Enter)
+	waitFor("the retried save", `document.querySelector('.qe').dataset.saveState === 'saved'`)
+	if d := be.all(); d[len(d)-1].Doc.Blocks[len(d[len(d)-1].Doc.Blocks)-1].Text.Plain() != "More" {
+		t.Errorf("the retried save does not hold the new text: %s", d[len(d)-1].Doc.Encode())
+	}
+	key("Shift+Tab back to the text", kb.Tab, chromedp.ModifierShift)
+
 	// A conflict: the save is refused, the message shown, the text kept.
 	be.mu.Lock()
 	be.conflict = true
@@ -296,7 +336,7 @@ func TestEditor(t *testing.T) {
 	if m := len(be.all()); m != n {
 		t.Errorf("after a conflict the editor kept saving: %d more saves", m-n)
 	}
-	if txt := eval[string](t, b, `document.querySelector('.qe-content').textContent`); !strings.Contains(txt, "It came fast. Really. Still here.") {
+	if txt := eval[string](t, b, `document.querySelector('.qe-content').textContent`); !strings.Contains(txt, "More Really. Still here.") {
 		t.Errorf("the text was lost after the conflict: %q", txt)
 	}
 	if d := eval[string](t, b, `localStorage.getItem('qalam-editor:test-story') || ''`); !strings.Contains(d, "Still here.") {
@@ -345,11 +385,50 @@ func TestEditor(t *testing.T) {
 		}
 	}
 	for _, c := range console {
-		if c.url == srv.URL+"/save" && strings.Contains(c.text, "409") {
-			continue // the conflict this test asked for
+		if c.url == srv.URL+"/save" && (strings.Contains(c.text, "409") || strings.Contains(c.text, "500")) {
+			continue // the failure and conflict this test asked for
 		}
 		t.Errorf("browser reported %s", c)
 	}
+}
+
+// pressKeys types keys as a keyboard does (as Puppeteer sends them): a
+// keyDown carrying the key's text, so that a keydown handler's
+// preventDefault also cancels the keypress, then a keyUp. chromedp's
+// KeyEvent sends the text as a separate char event, which a page cannot
+// cancel: an editor would see Enter twice.
+func pressKeys(keys string, mods ...chromedp.Modifier) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		var m int64
+		for _, x := range mods {
+			m |= int64(x)
+		}
+		for _, r := range keys {
+			k, ok := kb.Keys[r]
+			if !ok {
+				k = &kb.Key{Key: string(r), Text: string(r), Unmodified: string(r), Print: true}
+			}
+			down := input.DispatchKeyEventParams{Type: input.DispatchKeyEventTypeRawKeyDown, Key: k.Key, Code: k.Code,
+				WindowsVirtualKeyCode: k.Windows, NativeVirtualKeyCode: k.Native, Modifiers: m}
+			if k.Shift {
+				down.Modifiers |= int64(chromedp.ModifierShift)
+			}
+			if r == '\r' {
+				down.WindowsVirtualKeyCode, down.NativeVirtualKeyCode = 13, 13
+			}
+			if k.Print && m&^int64(chromedp.ModifierShift) == 0 {
+				down.Type, down.Text, down.UnmodifiedText = input.DispatchKeyEventTypeKeyDown, k.Text, k.Unmodified
+			}
+			up := down
+			up.Type, up.Text, up.UnmodifiedText = input.DispatchKeyEventTypeKeyUp, "", ""
+			for _, ev := range []input.DispatchKeyEventParams{down, up} {
+				if _, err := cdp.Call(ctx, tg, input.DispatchKeyEvent, ev); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
 }
 
 // TestEditorLoadsStoredBody loads a stored body (editor.ToEditor) into the

@@ -382,9 +382,6 @@ class Editor {
         this.refresh();
         if (tr.docChanged) this.changed();
       },
-      // The Enter that applied a panel must not also split the paragraph
-      // when its keypress arrives after the focus came back.
-      handleKeyPress: (_view, ev) => ev.key === "Enter" && Date.now() - (this.panelEnterAt || 0) < 300,
       handleDOMEvents: {
         blur: () => {
           if (this.state === "dirty") this.save();
@@ -499,7 +496,6 @@ class Editor {
         this.closePanel();
       } else if (ev.key === "Enter" && ev.target.tagName === "INPUT") {
         ev.preventDefault(); // no implicit submission of the story form
-        this.panelEnterAt = Date.now();
         doApply();
       }
     };
