@@ -450,7 +450,7 @@ func TestEditorLoadsStoredBody(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	be := &editorBackend{token: "tok", body: string(body)}
+	be := &editorBackend{token: "tok-123", body: string(body)}
 	srv := httptest.NewServer(be.handler(t))
 	t.Cleanup(srv.Close)
 	b := newTab(t, 60*time.Second)
@@ -475,6 +475,30 @@ func TestEditorLoadsStoredBody(t *testing.T) {
 	}
 	for _, v := range runAxe(t, b, axeSource(t)).Violations {
 		t.Errorf("axe %s (%s): %s — %d element(s), e.g. %s", v.ID, v.Impact, v.Help, v.Nodes, strings.Join(v.Targets, " | "))
+	}
+
+	// Unsaved text this browser kept for the same base revision is offered
+	// on the next load, and restoring it (by keyboard) saves it.
+	draft := `{"type":"doc","content":[{"type":"paragraph","content":[{"type":"text","text":"Kept in the browser"}]}]}`
+	eval[chromedp.Void](t, b, fmt.Sprintf(`localStorage.setItem('qalam-editor:test-story', JSON.stringify({revision: 'r1', doc: %q, at: Date.now()}))`, draft))
+	b.open(t, srv.URL+"/editor", 200)
+	b.do(t, "waiting for the editor", chromedp.WaitVisible(chromedp.CSS(".qe-content")))
+	if txt := eval[string](t, b, `document.querySelector('.qe-notice').hidden ? '' : document.querySelector('.qe-notice').textContent`); !strings.Contains(txt, "unsaved text") {
+		t.Fatalf("no offer to restore the kept text: %q", txt)
+	}
+	b.do(t, "Tab to the toolbar", pressKeys(kb.Tab))
+	b.do(t, "Tab to Restore", pressKeys(kb.Tab))
+	if got := eval[string](t, b, `document.activeElement.textContent`); got != "Restore it" {
+		t.Fatalf("the second Tab reached %q, not Restore", got)
+	}
+	b.do(t, "Enter on Restore", pressKeys(kb.Enter))
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		if s := be.all(); len(s) > 0 && s[len(s)-1].Doc.PlainText() == "Kept in the browser" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the restored text was not saved: %d saves", len(be.all()))
+		}
 	}
 	_, console := b.rec.since(0, 0)
 	for _, c := range console {

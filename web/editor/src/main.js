@@ -392,10 +392,12 @@ class Editor {
     document.addEventListener("visibilitychange", () => {
       if (document.visibilityState === "hidden" && this.state === "dirty") this.save(true);
     });
+    // Submitting the story's form carries the text in the field: no warning.
+    if (this.input && this.input.form) this.input.form.addEventListener("submit", () => (this.submitting = true));
     window.addEventListener("beforeunload", (ev) => {
       if (this.state === "dirty" || this.state === "saving" || this.state === "failed" || this.state === "conflict") {
         this.keepDraft();
-        if (this.state !== "saving") ev.preventDefault();
+        if (this.state !== "saving" && !this.submitting) ev.preventDefault();
       }
     });
     this.refresh();
