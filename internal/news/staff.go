@@ -99,6 +99,12 @@ const (
 	ActServices Action = "services"
 	// ActAudit: read the audit log (admins).
 	ActAudit Action = "audit"
+	// ActModerate: approve, reject and ban readers' comments, and switch
+	// comments off on a story.
+	ActModerate Action = "moderate"
+	// ActExport: see and export readers' addresses (commenter emails,
+	// newsletter subscribers) and set the service's comment rules.
+	ActExport Action = "export"
 )
 
 // minRole is the least role that may take each action in its service.
@@ -116,6 +122,8 @@ var minRole = map[Action]Role{
 	ActTokens:   RoleChief,
 	ActServices: RoleAdmin,
 	ActAudit:    RoleAdmin,
+	ActModerate: RoleEditor,
+	ActExport:   RoleChief,
 }
 
 // Actions lists every action, for tests and documentation.
@@ -132,6 +140,7 @@ func Actions() []Action {
 // minutes (auth enforces the window).
 var sensitive = map[Action]bool{
 	ActPublish: true, ActBanner: true, ActNotices: true, ActStaff: true, ActTokens: true, ActServices: true,
+	ActExport: true,
 }
 
 // Sensitive reports whether an action needs a freshly confirmed second
