@@ -12,13 +12,16 @@
 // It is a reconciler, not a hook in the write path: a recurring job of kind
 // JobSync, one per service (unique key "telegram.sync:<service>"), compares
 // what is public with what the channel shows and closes the gap. Every
-// serve process that has Telegram configured runs Schedule, which queues
-// the service's job every Every (15 s) unless one is already queued or
+// serve process that has Telegram configured runs Schedule, which every
+// Every (15 s) queues the service's job unless one is already queued or
 // running (a failed attempt waiting for its retry counts as queued), so
 // one job at a time exists per service across all processes. A job cannot
 // queue its own successor under its own key while it runs, which is why
 // the ticker, not the handler, re-queues; it also revives a job that
-// failed for good.
+// failed for good. The ticker queues a job only when a pass may find work
+// (the content version moved, a scheduled story went live, the last pass
+// left a backlog) or Idle (10 min) has passed, so a quiet newsroom does
+// not fill the jobs table with a row every 15 s.
 //
 // One pass of a service (Channel.Sync):
 //
@@ -120,6 +123,7 @@ const (
 	// DefaultPerPass keeps a backlog within Telegram's limit of about 20
 	// messages a minute to one channel: 5 every 15 s.
 	DefaultPerPass = 5
+	DefaultIdle    = 10 * time.Minute
 	photoWidth     = 1280 // Telegram shows photos at most this wide
 )
 
@@ -130,6 +134,7 @@ type Store interface {
 	ListPublished(ctx context.Context, q news.ListQuery, at time.Time) (news.Page, error)
 	PublishedStory(ctx context.Context, id string, at time.Time) (news.Published, error)
 	PublicAsset(ctx context.Context, id string, at time.Time) (news.Asset, error)
+	ContentVersion(ctx context.Context) (int64, error)
 	Enqueue(ctx context.Context, j news.Job) (news.Job, error)
 	news.TelegramStore
 }
@@ -146,11 +151,14 @@ type Channel struct {
 	MaxAge  time.Duration     // older stories are never posted; default DefaultMaxAge
 	Window  time.Duration     // older posts are no longer followed; default DefaultWindow
 	PerPass int               // new posts per pass at most, oldest first; default DefaultPerPass
+	Idle    time.Duration     // a pass at least this often, change or not; default DefaultIdle
 	Now     func() time.Time  // default time.Now
 	Log     *slog.Logger      // default slog.Default()
 
 	mu    sync.Mutex
 	pause map[string]time.Time // service → no calls before (429 retry_after)
+	last  map[string]seen      // service → what its job was last queued for
+	more  map[string]bool      // service → the last pass here left a backlog
 }
 
 func (c *Channel) now() time.Time {
@@ -207,18 +215,74 @@ func (c *Channel) Schedule(ctx context.Context) {
 	}
 }
 
-// Enqueue queues each configured service's sync job, due now, unless one
-// is live already.
+// Enqueue queues, due now, the sync job of each configured service where
+// there may be work (see wanted), unless one is live already.
 func (c *Channel) Enqueue(ctx context.Context) error {
+	now := c.now()
+	version, err := c.Store.ContentVersion(ctx)
+	if err != nil {
+		return err
+	}
 	var errs []error
 	for _, svc := range slices.Sorted(mapKeys(c.Chats)) {
-		b, _ := json.Marshal(syncPayload{Service: svc})
-		_, err := c.Store.Enqueue(ctx, news.Job{Kind: JobSync, Key: SyncKey(svc), Payload: b, RunAt: c.now()})
-		if err != nil && !errors.Is(err, news.ErrConflict) {
+		newest, err := c.newest(ctx, svc, now)
+		if err != nil {
 			errs = append(errs, err)
+			continue
 		}
+		if !c.wanted(svc, version, newest, now) {
+			continue
+		}
+		b, _ := json.Marshal(syncPayload{Service: svc})
+		_, err = c.Store.Enqueue(ctx, news.Job{Kind: JobSync, Key: SyncKey(svc), Payload: b, RunAt: now})
+		if errors.Is(err, news.ErrConflict) {
+			// A job is live; it may have read the store before this change,
+			// so the next tick asks again.
+			continue
+		}
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		c.mu.Lock()
+		if c.last == nil {
+			c.last = map[string]seen{}
+		}
+		c.last[svc] = seen{version: version, newest: newest, at: now}
+		delete(c.more, svc)
+		c.mu.Unlock()
 	}
 	return errors.Join(errs...)
+}
+
+// seen is what the ticker last queued a service's job for.
+type seen struct {
+	version int64     // the content version
+	newest  time.Time // the newest public story's PublishAt
+	at      time.Time
+}
+
+// wanted reports whether a pass may find work: on the first tick; when the
+// content version moved (a publication, correction, update or unpublishing
+// anywhere); when a story became public without it (a scheduled story's
+// time came: the newest PublishAt moved); when the last pass left a
+// backlog; and at least every Idle in any case. This keeps the jobs table
+// from gaining a row every 15 s per service when nothing happens.
+func (c *Channel) wanted(svc string, version int64, newest, now time.Time) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	l, ok := c.last[svc]
+	return !ok || l.version != version || !l.newest.Equal(newest) || c.more[svc] ||
+		now.Sub(l.at) >= orDefault(c.Idle, DefaultIdle) || now.Before(l.at)
+}
+
+// newest is the PublishAt of the service's newest public story at now.
+func (c *Channel) newest(ctx context.Context, svc string, now time.Time) (time.Time, error) {
+	page, err := c.Store.ListPublished(ctx, news.ListQuery{Service: svc, Limit: 1}, now)
+	if err != nil || len(page.Items) == 0 {
+		return time.Time{}, err
+	}
+	return page.Items[0].PublishAt, nil
 }
 
 func mapKeys(m map[string]string) func(func(string) bool) {
@@ -315,9 +379,18 @@ func (c *Channel) postNew(ctx context.Context, svc news.Service, chat string, wm
 	if left <= 0 {
 		left = DefaultPerPass
 	}
-	for i := len(fresh) - 1; i >= 0 && left > 0; i-- {
+	for i := len(fresh) - 1; i >= 0; i-- {
 		if have[fresh[i].ID] {
 			continue
+		}
+		if left == 0 {
+			c.mu.Lock()
+			if c.more == nil {
+				c.more = map[string]bool{}
+			}
+			c.more[svc.Code] = true // the next tick queues another pass
+			c.mu.Unlock()
+			break
 		}
 		if err := c.post(ctx, svc, chat, fresh[i].ID, now); err != nil {
 			return err

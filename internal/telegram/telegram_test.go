@@ -449,8 +449,8 @@ func TestRateLimited(t *testing.T) {
 	if len(js) != 1 || js[0].State != news.JobDone {
 		t.Fatalf("job after the retry: %+v", js)
 	}
-	// The next scheduled run posts nothing twice.
-	f.at(3 * time.Minute)
+	// The next run (with nothing changed, after Idle) posts nothing twice.
+	f.at(2*time.Minute + telegram.DefaultIdle)
 	if err := f.ch.Enqueue(f.ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -555,5 +555,72 @@ func TestBacklogPerPass(t *testing.T) {
 		if !strings.HasPrefix(m.HTML, "<b>Backlog "+strconv.Itoa(i)+"</b>") || f.post(ids[i]).MessageID != m.ID {
 			t.Fatalf("message %d is %q, want backlog %d (oldest first)", i, m.HTML, i)
 		}
+	}
+}
+
+// The ticker queues a pass only when there may be work.
+func TestEnqueueOnlyWhenNeeded(t *testing.T) {
+	f := setup(t)
+	f.ch.Chats = map[string]string{"en": "@en"}
+	r := &jobs.Runner{Queue: f.e.Store, Handlers: f.ch.Handlers(), Now: f.clock.Now, Worker: "test", Log: f.ch.Log}
+	tick := func(d time.Duration) int {
+		t.Helper()
+		f.at(d)
+		if err := f.ch.Enqueue(f.ctx); err != nil {
+			t.Fatal(err)
+		}
+		n, err := r.RunDue(f.ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := tick(time.Second); n != 1 {
+		t.Fatalf("first tick ran %d jobs, want 1", n)
+	}
+	if n := tick(15 * time.Second); n != 0 {
+		t.Fatalf("quiet tick ran %d jobs", n)
+	}
+	// A publication moves the content version.
+	a := f.story("en", "tick", "Tick", "", false)
+	f.publish(a, f.t0.Add(20*time.Second))
+	if n := tick(30 * time.Second); n != 1 || len(f.bot.Live()) != 1 {
+		t.Fatalf("after a publication: %d jobs, %d messages", n, len(f.bot.Live()))
+	}
+	if n := tick(45 * time.Second); n != 0 {
+		t.Fatalf("quiet tick ran %d jobs", n)
+	}
+	// A scheduled story going live changes no content version, but the
+	// newest public story.
+	s := f.story("en", "later", "Later", "", false)
+	if err := f.e.Store.Schedule(f.ctx, s.ID, s.HeadRev, f.t0.Add(time.Minute+10*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if n := tick(60 * time.Second); n != 1 || len(f.bot.Live()) != 1 { // the schedule itself is a change
+		t.Fatalf("after scheduling: %d jobs, %d messages", n, len(f.bot.Live()))
+	}
+	if n := tick(75 * time.Second); n != 1 || len(f.bot.Live()) != 2 {
+		t.Fatalf("after going live: %d jobs, %d messages", n, len(f.bot.Live()))
+	}
+	if n := tick(90 * time.Second); n != 0 {
+		t.Fatalf("quiet tick ran %d jobs", n)
+	}
+	// A backlog bigger than a pass gets the next tick.
+	for i := range telegram.DefaultPerPass + 2 {
+		b := f.story("en", "many-"+strconv.Itoa(i), "Many "+strconv.Itoa(i), "", false)
+		f.publish(b, f.t0.Add(100*time.Second))
+	}
+	if n := tick(105 * time.Second); n != 1 || len(f.bot.Live()) != 2+telegram.DefaultPerPass {
+		t.Fatalf("first backlog pass: %d jobs, %d messages", n, len(f.bot.Live()))
+	}
+	if n := tick(120 * time.Second); n != 1 || len(f.bot.Live()) != 2+telegram.DefaultPerPass+2 {
+		t.Fatalf("second backlog pass: %d jobs, %d messages", n, len(f.bot.Live()))
+	}
+	if n := tick(135 * time.Second); n != 0 {
+		t.Fatalf("quiet tick ran %d jobs", n)
+	}
+	// And at least every Idle.
+	if n := tick(135*time.Second + telegram.DefaultIdle); n != 1 {
+		t.Fatalf("after Idle: %d jobs", n)
 	}
 }
