@@ -174,7 +174,7 @@ func (c *converter) blocks(nodes []node) {
 		}
 		switch n.Type {
 		case "text", "hardBreak", "hard_break":
-			pending = appendInline(pending, n, nil)
+			pending = appendInline(pending, n)
 			continue
 		}
 		flush()
@@ -219,7 +219,7 @@ func (c *converter) list(n node) {
 		for _, ch := range nodes {
 			switch ch.Type {
 			case "text", "hardBreak", "hard_break":
-				pending = appendInline(pending, ch, nil)
+				pending = appendInline(pending, ch)
 			case "bulletList", "bullet_list", "orderedList", "ordered_list", "listItem", "list_item":
 				flush()
 				walk(ch.Content) // nested lists are flattened into items
@@ -257,7 +257,7 @@ func (c *converter) quote(n node) {
 	for _, ch := range n.Content {
 		switch ch.Type {
 		case "text", "hardBreak", "hard_break":
-			pending = appendInline(pending, ch, nil)
+			pending = appendInline(pending, ch)
 		default:
 			flush()
 			if in := inlineOf(ch); len(in) > 0 {
@@ -416,12 +416,12 @@ func validAssetID(id string) bool {
 func inlineOf(n node) news.Inline {
 	var in news.Inline
 	for _, ch := range n.Content {
-		in = appendInline(in, ch, nil)
+		in = appendInline(in, ch)
 	}
 	return canonical(in)
 }
 
-func appendInline(in news.Inline, n node, _ []news.Mark) news.Inline {
+func appendInline(in news.Inline, n node) news.Inline {
 	switch n.Type {
 	case "text":
 		if t := cleanText(n.Text); t != "" {
@@ -431,7 +431,7 @@ func appendInline(in news.Inline, n node, _ []news.Mark) news.Inline {
 		in = append(in, news.Span{Text: " "})
 	default:
 		for _, ch := range n.Content {
-			in = appendInline(in, ch, nil)
+			in = appendInline(in, ch)
 		}
 	}
 	return in
@@ -469,18 +469,30 @@ func marksOf(ms []mark) []news.Mark {
 	return out
 }
 
-// canonical drops empty spans and merges neighbours with equal marks.
+// canonical drops empty spans and merges neighbours with equal marks. Runs
+// are joined once, not appended to piecemeal: a hostile paragraph of many
+// tiny text nodes costs linear time.
 func canonical(in news.Inline) news.Inline {
 	var out news.Inline
-	for _, s := range in {
-		if s.Text == "" {
+	for i := 0; i < len(in); {
+		if in[i].Text == "" {
+			i++
 			continue
 		}
-		if n := len(out); n > 0 && slices.Equal(out[n-1].Marks, s.Marks) {
-			out[n-1].Text += s.Text
-			continue
+		j := i + 1
+		for j < len(in) && (in[j].Text == "" || slices.Equal(in[j].Marks, in[i].Marks)) {
+			j++
+		}
+		s := in[i]
+		if j > i+1 {
+			var b strings.Builder
+			for _, x := range in[i:j] {
+				b.WriteString(x.Text)
+			}
+			s.Text = b.String()
 		}
 		out = append(out, s)
+		i = j
 	}
 	return out
 }

@@ -125,6 +125,7 @@ func TestFromEditorRefuses(t *testing.T) {
 		{"figure with odd asset", `{"type":"doc","content":[{"type":"figure","attrs":{"asset":"../x","alt":"x"}}]}`, "not one of"},
 		{"embed javascript", `{"type":"doc","content":[{"type":"embed","attrs":{"url":"javascript:alert(1)"}}]}`, "not an http(s) address"},
 		{"embed with credentials", `{"type":"doc","content":[{"type":"embed","attrs":{"url":"https://user:pw@example.org/"}}]}`, "not an http(s) address"},
+		{"many tiny text nodes", `{"type":"doc","content":[{"type":"paragraph","content":[` + strings.Repeat(`{"type":"text","text":"ab"},`, 40000) + `{"type":"text","text":"c"}]}]}`, "span longer than"},
 		{"too many spans", `{"type":"doc","content":[{"type":"paragraph","content":[` + strings.Repeat(`{"type":"text","text":"a","marks":[{"type":"bold"}]},{"type":"text","text":"b"},`, 260) + `{"type":"text","text":"c"}]}]}`, "more than 500 spans"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -78,6 +78,8 @@ const defaultStrings = {
   loadFailed: "The stored text could not be opened in the editor; nothing was changed.",
 };
 
+// Glyphs for the buttons whose names are long; the rest show their name.
+// Only characters every system font has: no emoji.
 const icons = {
   paragraph: "¶",
   h2: "H2",
@@ -85,14 +87,9 @@ const icons = {
   h4: "H4",
   bold: "B",
   italic: "I",
-  link: "🔗",
-  notranslit: "Aa",
   bulletList: "•≡",
   orderedList: "1≡",
   quote: "❝",
-  cite: "—",
-  image: "▣",
-  embed: "⧉",
   undo: "↶",
   redo: "↷",
 };
@@ -298,8 +295,8 @@ class Editor {
       const b = el(
         "button",
         { type: "button", class: "qe-button", "data-command": name, title: t[name] + (opts.keys ? " (" + opts.keys + ")" : ""), tabindex: "-1" },
-        el("span", { "aria-hidden": "true", class: "qe-icon", text: icons[name] }),
-        el("span", { class: "qe-label", text: t[name] }),
+        icons[name] ? el("span", { "aria-hidden": "true", class: "qe-icon", text: icons[name] }) : null,
+        el("span", { class: icons[name] ? "qe-label" : "qe-text", text: t[name] }),
       );
       if (opts.keys) b.setAttribute("aria-keyshortcuts", opts.keys.replace(/Ctrl/g, "Control"));
       if (opts.pressed) b.setAttribute("aria-pressed", "false");
