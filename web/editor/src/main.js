@@ -53,7 +53,7 @@ const defaultStrings = {
   removeLink: "Remove link",
   cancel: "Cancel",
   insert: "Insert",
-  chooseImage: "Image",
+  chooseImage: "Which image",
   altText: "Alt text (describe the image)",
   credit: "Credit",
   embedAddress: "Address of the post or video (https://…)",
