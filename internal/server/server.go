@@ -17,6 +17,7 @@ import (
 	"qalam/internal/admin"
 	"qalam/internal/api"
 	"qalam/internal/auth"
+	"qalam/internal/comments"
 	"qalam/internal/config"
 	"qalam/internal/feed"
 	"qalam/internal/httpkit"
@@ -123,6 +124,16 @@ func New(opts config.Options, store news.Store, lib *media.Library, log *slog.Lo
 			return nil, err
 		}
 		mux.Handle(newsletter.Prefix, s.whenReady(h))
+	}
+	// Readers' comments (internal/comments) under /comments/{service}/{story},
+	// cached in the page cache under each thread's own version.
+	if cs, ok := store.(comments.Store); ok {
+		h, err := comments.New(comments.Config{Store: cs, Cache: s.cache, Static: static,
+			TrustedProxies: opts.TrustedProxies, Now: now, Log: log})
+		if err != nil {
+			return nil, err
+		}
+		mux.Handle(comments.Prefix, s.whenReady(h))
 	}
 	mux.Handle("/", s.whenReady(s.Site))
 

@@ -276,6 +276,17 @@ type StoryPage struct {
 	Byline     template.HTML
 	LeadFigure template.HTML
 	Body       template.HTML
+	// Comments is the story's comments page when readers may comment
+	// (internal/comments); "" otherwise. Only whether comments are open
+	// shows here, never the comments themselves, so a comment never
+	// changes the story page's cached HTML.
+	Comments string
+}
+
+// commentThreads is the part of a store that says whether a story takes
+// comments (news.CommentStore).
+type commentThreads interface {
+	CommentThread(ctx context.Context, storyID string) (news.CommentThread, error)
 }
 
 // storyID takes the immutable ID from the last segment "{slug}-{id}".
@@ -356,6 +367,15 @@ func (s *Site) storyPage(rq *request, svc news.Service, sectionSlug, last string
 		}
 	}
 	page := &StoryPage{Layout: l, P: p}
+	if ct, ok := s.store.(commentThreads); ok {
+		th, err := ct.CommentThread(rq.ctx, p.Story.ID)
+		if err != nil && !errors.Is(err, news.ErrNotFound) {
+			return nil, err
+		}
+		if err == nil && th.Open() {
+			page.Comments = "/comments/" + p.Story.Service + "/" + p.Story.ID
+		}
+	}
 	page.Byline = l.byline(p.Authors)
 	if c.Lead != nil {
 		page.LeadFigure = l.figure(*c.Lead, p.Assets, false, ` class="lead-figure" data-qalam="lead-figure"`)
