@@ -8,6 +8,7 @@ package admin
 
 import (
 	"bytes"
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
@@ -46,15 +47,31 @@ type Config struct {
 	// Mirrors is the mirror list admins edit at /admin/mirrors; nil hides
 	// the page.
 	Mirrors news.MirrorStore
+	// Stories and Workflow are the newsroom's stories, edit locks and
+	// preview links (/admin/stories, /admin/curation); nil hides them.
+	Stories  news.Store
+	Workflow news.WorkflowStore
+	// Webhooks, Telegram and Newsletters, when set, tell an editor who
+	// unpublishes a story what went out that cannot be recalled.
+	Webhooks    news.WebhookStore
+	Telegram    news.TelegramStore
+	Newsletters news.NewsletterStore
+	// Preview renders a story as readers will see it (site.Site.Preview);
+	// nil turns previews off.
+	Preview func(ctx context.Context, p news.Published, latin bool) ([]byte, error)
+	// ReaderOrigin is the origin preview links are made on (the primary).
+	ReaderOrigin string
 }
 
 // CookieName is the session cookie. The __Host- prefix makes browsers
 // insist on Secure, Path=/ and no Domain, so no other host can set it.
 const CookieName = "__Host-qalam-admin"
 
-// CSP allows no script at all, the admin's own stylesheet, and data: images
-// (the TOTP QR code); no page may frame the admin.
-const CSP = "default-src 'none'; script-src 'none'; style-src 'self'; img-src 'self' data:; " +
+// CSP allows only the admin's own script (the story editor's bundle; no
+// inline script, no eval), its own stylesheet, data: images (the TOTP QR
+// code), requests to itself (autosave) and frames of itself (the
+// phone-width preview); no page may frame the admin.
+const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-src 'self'; " +
 	"form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 
 // Admin is the /admin handler.
@@ -93,13 +110,15 @@ func parseTemplates(static *assets.Static) (map[string]*template.Template, error
 		"asset":    static.URL,
 		"roleName": func(r news.Role) string { return string(r) },
 		"fmtTime":  func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04") },
+		"inc":      func(i int) int { return i + 1 },
 	}
 	base, err := template.New("admin.html").Funcs(funcs).ParseFS(assets.Templates, "templates/admin.html")
 	if err != nil {
 		return nil, err
 	}
 	pages := map[string]*template.Template{}
-	for _, name := range []string{"login", "factor", "setup", "enroll", "codes", "home", "sessions", "people", "link", "audit", "error", "mirrors"} {
+	for _, name := range []string{"login", "factor", "setup", "enroll", "codes", "home", "sessions", "people", "link", "audit", "error", "mirrors",
+		"stories", "story-new", "story", "story-revisions", "story-unpublish", "story-phone", "curation"} {
 		t, err := template.Must(base.Clone()).ParseFS(assets.Templates, "templates/admin-"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("admin template %s: %w", name, err)
@@ -175,17 +194,19 @@ func (a *Admin) trusted(addr netip.Addr) bool {
 
 // page is what every admin template gets.
 type page struct {
-	Title     string
-	Here      string // nav entry to mark current
-	Actor     *auth.Actor
-	CSRF      string
-	Back      string // the page a form was on, to come back to after confirming
-	CanPeople bool
-	CanAudit  bool
-	CanSites  bool // may edit services and mirrors (admins)
-	Error     string
-	Notice    string
-	Data      any
+	Title      string
+	Here       string // nav entry to mark current
+	Actor      *auth.Actor
+	CSRF       string
+	Back       string // the page a form was on, to come back to after confirming
+	CanPeople  bool
+	CanAudit   bool
+	CanSites   bool // may edit services and mirrors (admins)
+	CanStories bool // may work on stories somewhere
+	CanCurate  bool // may curate a home page somewhere
+	Error      string
+	Notice     string
+	Data       any
 }
 
 // render executes a page; a template error is logged and answered 500.
@@ -196,6 +217,7 @@ func (a *Admin) render(w http.ResponseWriter, r *http.Request, status int, name 
 		p.CanPeople = news.IsAdmin(p.Actor.Grants) || hasStaffRole(p.Actor)
 		p.CanAudit = p.Actor.Allowed(news.ActAudit, "")
 		p.CanSites = a.cfg.Mirrors != nil && p.Actor.Allowed(news.ActServices, "")
+		p.CanStories, p.CanCurate = a.storyNav(p.Actor)
 	}
 	var buf bytes.Buffer
 	if err := a.pages[name].ExecuteTemplate(&buf, "base", p); err != nil {

@@ -266,7 +266,7 @@ func TestHeaders(t *testing.T) {
 		b.get(path)
 		h := b.resp.Header
 		csp := h.Get("Content-Security-Policy")
-		if !strings.Contains(csp, "frame-ancestors 'none'") || !strings.Contains(csp, "script-src 'none'") {
+		if !strings.Contains(csp, "frame-ancestors 'none'") || !strings.Contains(csp, "script-src 'self';") || strings.Contains(csp, "unsafe") {
 			t.Errorf("%s: CSP %q", path, csp)
 		}
 		if h.Get("Cache-Control") != "no-store" || h.Get("X-Frame-Options") != "DENY" || h.Get("Referrer-Policy") != "no-referrer" {
