@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -102,6 +103,77 @@ func TestRoundTrip(t *testing.T) {
 		}
 		if !reflect.DeepEqual(got, d) {
 			t.Fatalf("case %d: round trip changed the document\n got  %s\n want %s\n via  %s", i, got.Encode(), d.Encode(), raw)
+		}
+	}
+}
+
+// messy rewrites a canonical document into an equivalent valid one that is
+// not canonical: spans split and padded with empty ones, marks reversed,
+// empty blocks added.
+func messy(r *rand.Rand, d news.Doc) news.Doc {
+	mess := func(in news.Inline) news.Inline {
+		var out news.Inline
+		for _, s := range in {
+			ms := slices.Clone(s.Marks)
+			slices.Reverse(ms)
+			if r.IntN(3) == 0 {
+				out = append(out, news.Span{Text: "", Marks: ms})
+			}
+			runes := []rune(s.Text)
+			if cut := r.IntN(len(runes) + 1); cut > 0 && cut < len(runes) {
+				out = append(out, news.Span{Text: string(runes[:cut]), Marks: ms}, news.Span{Text: string(runes[cut:]), Marks: ms})
+			} else {
+				out = append(out, news.Span{Text: s.Text, Marks: ms})
+			}
+		}
+		return out
+	}
+	m := news.Doc{Version: d.Version}
+	for _, b := range d.Blocks {
+		if r.IntN(4) == 0 {
+			m.Blocks = append(m.Blocks, news.Block{Type: []string{news.BlockParagraph, news.BlockQuote}[r.IntN(2)]})
+		}
+		b.Text = mess(b.Text)
+		if b.Items != nil {
+			items := make([]news.Inline, len(b.Items))
+			for i, it := range b.Items {
+				items[i] = mess(it)
+			}
+			b.Items = items
+		}
+		if b.Figure != nil {
+			f := *b.Figure
+			f.Caption = mess(f.Caption)
+			b.Figure = &f
+		}
+		m.Blocks = append(m.Blocks, b)
+	}
+	return m
+}
+
+// TestRoundTripCanonicalizes: for a valid document that is not canonical,
+// FromEditor(ToEditor(d)) is its canonical form (and renders the same text).
+func TestRoundTripCanonicalizes(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for i := range 2000 {
+		d := randomDoc(r)
+		m := messy(r, d)
+		if err := m.Validate(); err != nil {
+			t.Fatalf("messy made an invalid document: %v", err)
+		}
+		raw, err := ToEditor(m)
+		if err != nil {
+			t.Fatalf("case %d: ToEditor: %v", i, err)
+		}
+		got, err := FromEditor(raw)
+		if err != nil {
+			t.Fatalf("case %d: %v", i, err)
+		}
+		if len(d.Blocks) == 0 {
+			d.Blocks = nil
+		}
+		if !reflect.DeepEqual(got, d) {
+			t.Fatalf("case %d:\n messy %s\n got   %s\n want  %s", i, m.Encode(), got.Encode(), d.Encode())
 		}
 	}
 }
