@@ -75,7 +75,7 @@ func TestAccessibility(t *testing.T) {
 
 	e := demoWithNewsletters(t)
 	pages := discoverPages(t, e)
-	b := newTab(t, 150*time.Second)
+	b := newTab(t, 300*time.Second)
 	for _, p := range pages {
 		t.Run(p.Name(), func(t *testing.T) {
 			b.open(t, e.URL+p.Path, p.Status)

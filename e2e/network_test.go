@@ -15,7 +15,7 @@ func TestNoThirdPartyRequests(t *testing.T) {
 	needBrowser(t)
 	e := demoWithNewsletters(t)
 	pages := discoverPages(t, e)
-	b := newTab(t, 150*time.Second)
+	b := newTab(t, 300*time.Second)
 	origin := e.URL
 	for _, p := range pages {
 		t.Run(p.Name(), func(t *testing.T) {

@@ -17,6 +17,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"qalam/internal/news"
@@ -63,6 +64,9 @@ type Auth struct {
 
 	dummyOnce sync.Once
 	dummy     string
+	// verifies counts argon2 password checks: an unknown email must cost
+	// one, like a known one (tests read it through export_test.go).
+	verifies atomic.Int64
 }
 
 // New returns an Auth over cfg.Store.
@@ -253,6 +257,7 @@ func (au *Auth) verify(ctx context.Context, password, hash string) (bool, error)
 		return false, ctx.Err()
 	}
 	defer func() { <-au.hashing }()
+	au.verifies.Add(1)
 	return VerifyPassword(password, hash)
 }
 
