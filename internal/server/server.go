@@ -104,16 +104,28 @@ func New(opts config.Options, store news.Store, lib *media.Library, log *slog.Lo
 	// other host it hands /admin to the site, a plain 404, so mirrors
 	// never expose it. A store without staff data leaves /admin to the site.
 	if staff, ok := store.(news.StaffStore); ok {
+		// The story workflow (admin/stories*.go) when the store keeps locks
+		// and preview links; webhooks, Telegram and newsletters tell what
+		// an unpublished story cannot take back.
+		wf, _ := store.(news.WorkflowStore)
+		wh, _ := store.(news.WebhookStore)
+		tg, _ := store.(news.TelegramStore)
+		nls, _ := store.(news.NewsletterStore)
+		cms, _ := store.(news.CommentStore)
 		adm, err := admin.New(admin.Config{
 			Auth: auth.New(auth.Config{Store: staff, Services: store.Services, Now: now, Log: log,
 				Issuer: "qalam " + opts.AdminOrigin.Host}),
 			Static: static, Origin: opts.AdminOrigin, TrustedProxies: opts.TrustedProxies, Log: log, NotFound: s.Site,
-			Mirrors: store})
+			Mirrors: store, Stories: store, Workflow: wf, Webhooks: wh, Telegram: tg, Newsletters: nls,
+			Preview: s.Site.Preview, ReaderOrigin: opts.Primary.String(), Comments: cms})
 		if err != nil {
 			return nil, err
 		}
 		mux.Handle("/admin", s.whenReady(adm))
 		mux.Handle("/admin/", s.whenReady(adm))
+		// Preview links for colleagues without an account, on every host,
+		// never cached (admin/preview.go).
+		mux.Handle(admin.PreviewPrefix, s.whenReady(adm.PreviewLinks()))
 	}
 	// Newsletters (internal/newsletter): subscription pages under
 	// /newsletter/{service}/, only when an SMTP server is configured.
