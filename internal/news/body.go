@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/url"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -235,8 +236,16 @@ func SafeHref(h string) bool {
 	if h == "" || len(h) > maxHrefBytes || !utf8.ValidString(h) {
 		return false
 	}
+	// Browsers drop tabs and newlines inside URLs and read a backslash as a
+	// slash, so "/\t/evil.example" would become "//evil.example": no
+	// whitespace, control character or backslash anywhere.
+	for _, r := range h {
+		if r <= ' ' || r == 0x7f || r == '\\' || unicode.IsSpace(r) || unicode.IsControl(r) {
+			return false
+		}
+	}
 	if strings.HasPrefix(h, "/") {
-		return !strings.HasPrefix(h, "//") && !strings.ContainsAny(h, "\\\x00")
+		return !strings.HasPrefix(h, "//")
 	}
 	u, err := url.Parse(h)
 	if err != nil {
