@@ -61,6 +61,10 @@ type Config struct {
 	Preview func(ctx context.Context, p news.Published, latin bool) ([]byte, error)
 	// ReaderOrigin is the origin preview links are made on (the primary).
 	ReaderOrigin string
+	// Comments is readers' comments: the moderation queue at
+	// /admin/comments and the commenter export (comments.go, exports.go;
+	// with Newsletters, the subscriber export too); nil hides them.
+	Comments news.CommentStore
 }
 
 // CookieName is the session cookie. The __Host- prefix makes browsers
@@ -118,7 +122,8 @@ func parseTemplates(static *assets.Static) (map[string]*template.Template, error
 	}
 	pages := map[string]*template.Template{}
 	for _, name := range []string{"login", "factor", "setup", "enroll", "codes", "home", "sessions", "people", "link", "audit", "error", "mirrors",
-		"stories", "story-new", "story", "story-revisions", "story-unpublish", "story-phone", "curation"} {
+		"stories", "story-new", "story", "story-revisions", "story-unpublish", "story-phone", "curation",
+		"comments", "subscribers"} {
 		t, err := template.Must(base.Clone()).ParseFS(assets.Templates, "templates/admin-"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("admin template %s: %w", name, err)
@@ -207,6 +212,10 @@ type page struct {
 	Error      string
 	Notice     string
 	Data       any
+
+	// CanComments: may moderate comments somewhere; CanSubscribers: may
+	// see and export readers' addresses somewhere (chiefs and admins).
+	CanComments, CanSubscribers bool
 }
 
 // render executes a page; a template error is logged and answered 500.
@@ -218,6 +227,8 @@ func (a *Admin) render(w http.ResponseWriter, r *http.Request, status int, name 
 		p.CanAudit = p.Actor.Allowed(news.ActAudit, "")
 		p.CanSites = a.cfg.Mirrors != nil && p.Actor.Allowed(news.ActServices, "")
 		p.CanStories, p.CanCurate = a.storyNav(p.Actor)
+		p.CanComments = a.cfg.Comments != nil && a.cfg.Stories != nil && anyService(p.Actor, news.ActModerate)
+		p.CanSubscribers = a.cfg.Comments != nil && a.cfg.Stories != nil && a.cfg.Newsletters != nil && anyService(p.Actor, news.ActExport)
 	}
 	var buf bytes.Buffer
 	if err := a.pages[name].ExecuteTemplate(&buf, "base", p); err != nil {

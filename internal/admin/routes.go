@@ -60,6 +60,7 @@ func (a *Admin) routes() {
 		a.handle("POST /admin/mirrors/{id}/delete", signedIn, a.mirrorDelete)
 	}
 	a.storyRoutes()
+	a.commentRoutes()
 	a.handle("/admin/", public, func(w http.ResponseWriter, r *http.Request, actor *auth.Actor) error { return news.ErrNotFound })
 }
 
