@@ -35,7 +35,7 @@ func newDemo(t *testing.T) *demoStack {
 	return &demoStack{stack: &stack{t: t, store: env.Store, clock: c, auth: au, url: env.URL, host: env.Host}, env: env}
 }
 
-func (d *demoStack) sync()                  { d.env.Clock.Set(d.clock.Now()) }
+func (d *demoStack) sync()                   { d.env.Clock.Set(d.clock.Now()) }
 func (d *demoStack) advance(x time.Duration) { d.clock.Add(x); d.sync() }
 
 func (d *demoStack) person(email string, g news.Grant) *member {
@@ -192,7 +192,7 @@ func TestStoryFlow(t *testing.T) {
 		t.Errorf("draft on the site: %d", code)
 	}
 	rep.get("/admin/stories/" + id)
-	rep.post("/admin/stories/"+id+"/submit")
+	rep.post("/admin/stories/" + id + "/submit")
 	rep.want(http.StatusSeeOther, "submit")
 	if s := d.story(id); s.Status != news.StatusReview {
 		t.Fatalf("status %s", s.Status)
@@ -212,7 +212,7 @@ func TestStoryFlow(t *testing.T) {
 		t.Fatalf("story not in the review list:\n%s", ed.body)
 	}
 	ed.get("/admin/stories/" + id)
-	ed.post("/admin/stories/"+id+"/approve")
+	ed.post("/admin/stories/" + id + "/approve")
 	ed.want(http.StatusSeeOther, "approve")
 	// Publishing wants a second factor from the last 15 minutes.
 	d.advance(16 * time.Minute)
@@ -305,7 +305,7 @@ func TestStoryRoleMatrix(t *testing.T) {
 			t.Errorf("%s: autosave own draft: %d", role, st)
 		}
 		m.get("/admin/stories/" + own)
-		m.post("/admin/stories/"+own+"/submit")
+		m.post("/admin/stories/" + own + "/submit")
 		if want := map[bool]int{true: 303, false: 403}[role != news.RoleContributor]; m.resp.StatusCode != want {
 			t.Errorf("%s: submit own: %d, want %d", role, m.resp.StatusCode, want)
 		}
