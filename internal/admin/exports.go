@@ -20,7 +20,8 @@ import (
 type subscribersData struct {
 	Services []news.Service
 	Service  news.Service
-	Counts   map[news.SubscriberState]int
+	// Confirmed and Pending count the subscribers in each state.
+	Confirmed, Pending int
 	States   []news.SubscriberState
 }
 
@@ -34,10 +35,14 @@ func (a *Admin) subscribersPage(w http.ResponseWriter, r *http.Request, actor *a
 	if err != nil {
 		return err
 	}
-	d := subscribersData{Services: svcs, Service: svc, Counts: map[news.SubscriberState]int{},
-		States: []news.SubscriberState{news.SubscriberConfirmed, news.SubscriberPending}}
+	d := subscribersData{Services: svcs, Service: svc, States: []news.SubscriberState{news.SubscriberConfirmed, news.SubscriberPending}}
 	for _, s := range subs {
-		d.Counts[s.State]++
+		switch s.State {
+		case news.SubscriberConfirmed:
+			d.Confirmed++
+		case news.SubscriberPending:
+			d.Pending++
+		}
 	}
 	a.render(w, r, http.StatusOK, "subscribers", &page{Title: "Newsletter subscribers", Here: "subscribers", Actor: actor, Data: d})
 	return nil
