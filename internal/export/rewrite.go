@@ -26,8 +26,9 @@ var urlAttrs = map[string]bool{"href": true, "src": true, "poster": true}
 
 // dropMarkers are data-qalam values of elements that are true only of the
 // live server: the "you are reading us here" note beside an address on the
-// mirrors page.
-var dropMarkers = map[string]bool{"current-mirror": true}
+// mirrors page, and a story's comments section (a static copy has no
+// server to take comments).
+var dropMarkers = map[string]bool{"current-mirror": true, "comments": true}
 
 // rewriteHTML passes every URL in a page's tags through fn, which returns
 // the new value and true to change it. It drops every <form> (a static copy
