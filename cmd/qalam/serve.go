@@ -56,6 +56,7 @@ func serve(ctx context.Context, args []string, log *slog.Logger, stderr io.Write
 		MaxHeaderBytes:    32 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	hs.RegisterOnShutdown(srv.Live.Close) // live streams end at once instead of holding shutdown
 	log.Info("listening", "addr", ln.Addr().String(), "data", opts.Data)
 
 	errc := make(chan error, 1)

@@ -45,7 +45,7 @@ func TestLayers(t *testing.T) {
 		}
 	}
 	// HTTP surfaces and rendering never touch a database.
-	surfaces := []string{"site", "admin", "api", "feed", "scriptview", "render", "httpkit", "pagecache", "media", "i18n", "translit", "jobs", "newsletter", "telegram", "webhook", "outbound", "comments"}
+	surfaces := []string{"site", "admin", "api", "feed", "scriptview", "render", "httpkit", "pagecache", "media", "i18n", "translit", "jobs", "newsletter", "telegram", "webhook", "outbound", "comments", "live"}
 	for _, s := range surfaces {
 		p, ok := pkgs["qalam/internal/"+s]
 		if !ok {

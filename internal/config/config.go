@@ -27,6 +27,8 @@ type Options struct {
 	CacheBytes     int64          // page cache bound
 	AccessLog      bool           // log requests (never IP or User-Agent)
 	PollInterval   time.Duration  // how often to check for content changes
+	MaxStreams     int            // live-update streams held at once; more get 503 and poll
+	LivePoll       time.Duration  // how often a page that could not get a stream polls the banner
 	// Primary is the site's main address: rel=canonical and every copy
 	// made for elsewhere (feeds' ids, the static export) name it. It is
 	// one of Hosts: --primary, else the first --hosts entry, else the
@@ -111,6 +113,8 @@ func ParseServe(args []string, out io.Writer) (Options, error) {
 	fs.StringVar(&o.GeoIPDB, "geoip-db", env("QALAM_GEOIP_DB", ""), "`path` of a MaxMind-format (.mmdb) country database for country-targeted notices, used when no --country-header is set (env QALAM_GEOIP_DB)")
 	fs.StringVar(&o.SigningKey, "signing-key", env("QALAM_SIGNING_KEY", ""), "`file` of the newsroom's Ed25519 signing key when kept outside the data dir (env QALAM_SIGNING_KEY)")
 	fs.DurationVar(&o.PollInterval, "poll", 250*time.Millisecond, "how often to check the database for changes made by other processes")
+	fs.DurationVar(&o.LivePoll, "live-poll", 30*time.Second, "how often a page turned away from a live stream polls the banner's JSON instead")
+	fs.IntVar(&o.MaxStreams, "max-streams", atoi(env("QALAM_MAX_STREAMS", "2000"), 2000), "live-update `streams` (breaking-news banner) held at once; past it readers' pages poll a cached JSON document instead (env QALAM_MAX_STREAMS)")
 	checkNewsletter := newsletterFlags(fs, &o.Newsletter)
 	checkTelegram := telegramFlags(fs, &o.Telegram)
 	checkOutbound := outboundFlags(fs, &o.OutboundAllow)
@@ -134,6 +138,12 @@ func ParseServe(args []string, out io.Writer) (Options, error) {
 		return o, errors.New("serve: --cache-mb must be at least 1")
 	}
 	o.CacheBytes = int64(*cacheMB) << 20
+	if o.LivePoll < time.Second {
+		return o, errors.New("serve: --live-poll must be at least 1s")
+	}
+	if o.MaxStreams < 0 {
+		return o, errors.New("serve: --max-streams cannot be negative (0 makes every page poll)")
+	}
 	if o.PollInterval <= 0 || o.PollInterval > time.Second {
 		return o, errors.New("serve: --poll must be between 1ms and 1s: changes must reach readers within a second")
 	}

@@ -117,7 +117,7 @@ var minRole = map[Action]Role{
 	ActCorrect:  RoleEditor,
 	ActSections: RoleChief,
 	ActNotices:  RoleChief,
-	ActBanner:   RoleChief,
+	ActBanner:   RoleEditor, // "a service chief or editor sets, edits and clears" it
 	ActStaff:    RoleChief,
 	ActTokens:   RoleChief,
 	ActServices: RoleAdmin,

@@ -48,7 +48,7 @@ func Time(t time.Time) time.Time {
 var Reserved = []string{
 	"admin", "api", "assets", "media", "lite", "healthz", "robots.txt",
 	"feeds", "feed", "rss", "atom", "sitemap.xml", "sitemaps", "favicon.ico",
-	"search", "static", "mirrors", ".well-known", "newsletter", "comments", "preview",
+	"search", "static", "mirrors", ".well-known", "newsletter", "comments", "preview", "live",
 }
 
 // ValidServiceCode reports whether code may name a service: 2..15 lowercase

@@ -21,6 +21,7 @@ import (
 	"qalam/internal/config"
 	"qalam/internal/feed"
 	"qalam/internal/httpkit"
+	"qalam/internal/live"
 	"qalam/internal/media"
 	"qalam/internal/news"
 	"qalam/internal/newsletter"
@@ -31,14 +32,16 @@ import (
 
 // Server is the assembled reader-facing application.
 type Server struct {
-	opts    config.Options
-	store   news.Store
-	cache   *pagecache.Cache
-	Site    *site.Site
-	API     *api.API
-	Feed    *feed.Handler
-	origin  func(*http.Request) string
-	hosts   *httpkit.Hosts
+	opts   config.Options
+	store  news.Store
+	cache  *pagecache.Cache
+	Site   *site.Site
+	API    *api.API
+	Feed   *feed.Handler
+	origin func(*http.Request) string
+	hosts  *httpkit.Hosts
+	// Live pushes the breaking-news banner to open pages (internal/live).
+	Live    *live.Hub
 	mirrors atomic.Pointer[mirrorState]
 	handler http.Handler
 	ready   atomic.Bool
@@ -78,7 +81,8 @@ func New(opts config.Options, store news.Store, lib *media.Library, log *slog.Lo
 	if err != nil {
 		return nil, err
 	}
-	s.Site, err = site.New(site.Config{Country: country, CountryVary: countryVary, Newsletter: opts.Newsletter.Enabled(), Store: store, Static: static, Cache: s.cache, Now: now, Log: log, Primary: opts.Primary.String(), Fingerprint: fingerprint, Origin: hosts.Origin,
+	s.Live = live.New(live.Config{Store: store, Max: opts.MaxStreams, Log: log})
+	s.Site, err = site.New(site.Config{Live: true, LivePoll: opts.LivePoll, NoStreams: opts.MaxStreams == 0, Country: country, CountryVary: countryVary, Newsletter: opts.Newsletter.Enabled(), Store: store, Static: static, Cache: s.cache, Now: now, Log: log, Primary: opts.Primary.String(), Fingerprint: fingerprint, Origin: hosts.Origin,
 		MediaSize: func(ctx context.Context, u string) int64 { return headSize(ctx, mediaHandler, u) }})
 	if err != nil {
 		return nil, err
@@ -93,6 +97,7 @@ func New(opts config.Options, store news.Store, lib *media.Library, log *slog.Lo
 	mux.Handle("GET /assets/", static)
 	mux.Handle("GET /media/", s.whenReady(mediaHandler))
 	mux.Handle("/api/", s.whenReady(s.API))
+	mux.Handle("/live/", s.whenReady(s.Live))
 	for _, p := range []string{"/feeds/", "/sitemaps/", "/sitemap.xml"} {
 		mux.Handle(p, s.whenReady(s.Feed))
 	}
@@ -291,6 +296,7 @@ func (s *Server) Poll(ctx context.Context) (bool, error) {
 	}
 	s.cache.Purge()
 	s.Site.ContentChanged()
+	s.Live.Changed(ctx)
 	s.watch.started, s.watch.version = true, v
 	s.watch.next, s.watch.hasNext, err = s.store.NextScheduled(ctx, now)
 	return true, err

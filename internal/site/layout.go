@@ -46,6 +46,9 @@ type Layout struct {
 	FeedBase       string // the feeds of a section, tag or author page: "/feeds/kk/tag/almaty/"
 	Lite           string // a full page's lite version, escaped; "" when it has none
 	Newsletter     string // the service's newsletter subscription page; "" when newsletters are off
+	Live           string // the banner's live updates for this view ("/live/kk/"); "" without them
+	LivePoll       int64  // ms between polls when no stream can be had
+	NoStreams      bool   // poll from the start: the server holds no streams
 	Full           string // a lite page's full version, escaped
 	loc            *time.Location
 	at             time.Time
@@ -299,6 +302,9 @@ func (s *Site) layout(rq *request, svc news.Service, title string) (*Layout, err
 	}
 	if s.newsletter {
 		l.Newsletter = "/newsletter/" + svc.Code + "/"
+	}
+	if s.live && rq.base != "" && !rq.lite {
+		l.Live, l.LivePoll, l.NoStreams = "/live"+rq.base+"/", s.livePoll, s.noStreams
 	}
 	l.Title = title
 	if title != svc.Name {

@@ -47,6 +47,9 @@ type Site struct {
 	countryPrivate bool   // the country comes from the reader's address: shared caches must not keep pages
 	targets        targets
 	newsletter     bool
+	live           bool
+	livePoll       int64 // ms
+	noStreams      bool
 	renders        atomic.Int64
 	// mediaSize tells the byte size of a media variant URL, for the size
 	// lite pages print on an image's link; 0 when unknown.
@@ -75,6 +78,14 @@ type Config struct {
 	// named in Vary; "" when it comes from the reader's address, in which
 	// case pages are marked private for shared caches.
 	CountryVary string
+	// Live says /live/ serves the banner's live updates (internal/live):
+	// full pages then load assets/static/live.js.
+	Live bool
+	// LivePoll is how often a page turned away from a stream polls instead.
+	LivePoll time.Duration
+	// NoStreams says the server holds no live streams at all (--max-streams
+	// 0): pages poll from the start instead of being turned away.
+	NoStreams bool
 	// Newsletter says newsletters are on: every page's footer links to the
 	// service's subscription page (/newsletter/{service}/).
 	Newsletter bool
@@ -86,7 +97,7 @@ type Config struct {
 // New parses the templates and returns the site.
 func New(c Config) (*Site, error) {
 	s := &Site{store: c.Store, static: c.Static, cache: c.Cache, now: c.Now, log: c.Log, primary: c.Primary, fingerprint: c.Fingerprint, origin: c.Origin,
-		country: c.Country, countryVary: c.CountryVary, countryPrivate: c.Country != nil && c.CountryVary == "", newsletter: c.Newsletter, mediaSize: c.MediaSize}
+		country: c.Country, countryVary: c.CountryVary, countryPrivate: c.Country != nil && c.CountryVary == "", newsletter: c.Newsletter, live: c.Live, livePoll: c.LivePoll.Milliseconds(), noStreams: c.NoStreams, mediaSize: c.MediaSize}
 	if s.now == nil {
 		s.now = time.Now
 	}

@@ -1,0 +1,91 @@
+package e2e
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"qalam/internal/config"
+	"qalam/internal/news"
+	"qalam/internal/servertest"
+)
+
+// waitUntil polls a JavaScript condition in the page until it holds.
+func waitUntil(t *testing.T, b *tab, what, cond string, limit time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for !eval[bool](t, b, cond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not within %v", what, limit)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// TestLiveBannerWithoutReload: a reader with a page open sees the banner
+// appear and disappear without reloading, over the event stream, and, when
+// the server holds no streams, by polling; the page keeps no stream open
+// while hidden.
+func TestLiveBannerWithoutReload(t *testing.T) {
+	needBrowser(t)
+	for _, tc := range []struct {
+		name string
+		opts func(*config.Options)
+	}{
+		{"stream", func(*config.Options) {}},
+		{"polling", func(o *config.Options) { o.MaxStreams = 0; o.LivePoll = time.Second }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := servertest.Demo(t, tc.opts)
+			ctx := context.Background()
+			// The demo's kk service has a banner up: take it down first.
+			if err := e.Store.SetBanner(ctx, news.Banner{Service: "kk", Text: "—"}); err != nil {
+				t.Fatal(err)
+			}
+			e.Fresh(t)
+			b := newTab(t, 90*time.Second)
+			b.open(t, e.URL+"/kk/", 200)
+			if n := eval[int](t, b, `document.querySelectorAll('[data-qalam="breaking"]').length`); n != 0 {
+				t.Fatalf("a banner before one is set: %d", n)
+			}
+			if tc.name == "stream" {
+				deadline := time.Now().Add(20 * time.Second)
+				for e.Server.Live.Streams()["kk"] != 1 {
+					if time.Now().After(deadline) {
+						t.Fatalf("no stream open: %v", e.Server.Live.Streams())
+					}
+					time.Sleep(50 * time.Millisecond)
+				}
+			}
+			const text = "Астанада кезектен тыс сессия ашылды"
+			if err := e.Store.SetBanner(ctx, news.Banner{Service: "kk", Text: text, Link: "/kk/saiasat/", Active: true}); err != nil {
+				t.Fatal(err)
+			}
+			e.Fresh(t)
+			waitUntil(t, b, "the banner appears", `(() => { const a = document.querySelector('#live-banner [data-qalam="breaking"] a'); return !!a && a.textContent === `+jsString(text)+` && a.getAttribute('href') === '/kk/saiasat/'; })()`, 20*time.Second)
+			if tc.name == "polling" && len(e.Server.Live.Streams()) != 0 {
+				t.Errorf("streams open while the server holds none: %v", e.Server.Live.Streams())
+			}
+			if err := e.Store.SetBanner(ctx, news.Banner{Service: "kk", Text: text}); err != nil {
+				t.Fatal(err)
+			}
+			e.Fresh(t)
+			waitUntil(t, b, "the banner disappears", `document.querySelectorAll('[data-qalam="breaking"]').length === 0`, 20*time.Second)
+			if tc.name == "stream" {
+				// A hidden tab lets its stream go.
+				eval[bool](t, b, `(() => { Object.defineProperty(document, 'visibilityState', {value: 'hidden', configurable: true}); document.dispatchEvent(new Event('visibilitychange')); return true; })()`)
+				deadline := time.Now().Add(20 * time.Second)
+				for e.Server.Live.Streams()["kk"] != 0 {
+					if time.Now().After(deadline) {
+						t.Fatalf("the hidden tab still holds a stream: %v", e.Server.Live.Streams())
+					}
+					time.Sleep(50 * time.Millisecond)
+				}
+			}
+			_, console := b.rec.since(0, 0)
+			for _, c := range console {
+				t.Errorf("console: %s", c)
+			}
+		})
+	}
+}

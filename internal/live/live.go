@@ -1,0 +1,279 @@
+// Package live tells open reader pages what changed while they were open:
+// today the service's breaking-news banner, over Server-Sent Events at
+// /live/{view}/events ({view} is a service code or its Latin view, kk-latn),
+// with a small cacheable JSON document, /live/{view}/banner.json, for
+// browsers that cannot keep a stream or are turned away when the server
+// holds too many.
+//
+// Every stream gets the current state as soon as it connects, then a
+// change whenever the banner changes (the server calls Changed after each
+// content check, at most a second after the write), and a comment line as
+// a heartbeat so proxies keep the connection open. The handler lifts the
+// write deadline, never compresses and flushes every event. Past Max
+// streams it answers 503 with Retry-After, and the page polls the JSON
+// document instead. Pages open a stream only while their tab is visible
+// (assets/static/live.js). No reader is identified: a stream is a channel
+// and a service code, nothing more.
+package live
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"qalam/internal/i18n"
+	"qalam/internal/news"
+	"qalam/internal/scriptview"
+)
+
+// Banner is the banner as pages show it: Label is filled with the
+// service's own word for "Breaking news" when the newsroom left it empty.
+type Banner struct {
+	Active bool   `json:"active"`
+	Label  string `json:"label,omitempty"`
+	Text   string `json:"text,omitempty"`
+	Link   string `json:"link,omitempty"`
+}
+
+// Config is what a Hub needs.
+type Config struct {
+	Store news.Store
+	// Max is how many streams the process holds at once; past it, 503
+	// (0: none, every page polls).
+	Max int
+	// Heartbeat is how often an idle stream gets a comment line.
+	Heartbeat time.Duration
+	Log       *slog.Logger
+}
+
+// Hub serves the streams and pushes changes to them.
+type Hub struct {
+	cfg    Config
+	open   atomic.Int64
+	mu     sync.Mutex
+	subs   map[string]map[chan struct{}]bool // view → streams, each woken when last changes
+	last   map[string]Banner                 // view → what its streams were last sent
+	closed chan struct{}
+	once   sync.Once
+}
+
+// New returns a hub.
+func New(c Config) *Hub {
+	if c.Max < 0 {
+		c.Max = 0
+	}
+	if c.Heartbeat <= 0 {
+		c.Heartbeat = 25 * time.Second
+	}
+	if c.Log == nil {
+		c.Log = slog.Default()
+	}
+	return &Hub{cfg: c, subs: map[string]map[chan struct{}]bool{}, last: map[string]Banner{}, closed: make(chan struct{})}
+}
+
+// Open reports how many streams are open.
+func (h *Hub) Open() int { return int(h.open.Load()) }
+
+// Close ends every stream (on shutdown, so it need not wait for them).
+func (h *Hub) Close() { h.once.Do(func() { close(h.closed) }) }
+
+// view splits "kk-latn" into the service and whether it is the Latin view.
+func (h *Hub) view(ctx context.Context, seg string) (news.Service, bool, error) {
+	code, latin := strings.CutSuffix(seg, scriptview.Suffix)
+	svc, err := h.cfg.Store.Service(ctx, code)
+	if err != nil {
+		return svc, false, err
+	}
+	if latin && !scriptview.HasLatin(svc) {
+		return svc, false, news.ErrNotFound
+	}
+	return svc, latin, nil
+}
+
+// banner reads the banner of a view as pages show it.
+func (h *Hub) banner(ctx context.Context, seg string) (Banner, error) {
+	svc, latin, err := h.view(ctx, seg)
+	if err != nil {
+		return Banner{}, err
+	}
+	store, cat := h.cfg.Store, i18n.For(svc.Lang)
+	if latin {
+		store, cat = scriptview.Latin(h.cfg.Store, svc.Code), scriptview.Catalog
+	}
+	b, err := store.Banner(ctx, svc.Code)
+	if errors.Is(err, news.ErrNotFound) || err == nil && !b.Active {
+		return Banner{}, nil
+	}
+	if err != nil {
+		return Banner{}, err
+	}
+	out := Banner{Active: true, Label: b.Label, Text: b.Text, Link: b.Link}
+	if out.Label == "" {
+		out.Label = cat.T("breaking.label")
+	}
+	return out, nil
+}
+
+// ServeHTTP answers /live/{view}/events and /live/{view}/banner.json.
+func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rest, _ := strings.CutPrefix(r.URL.Path, "/live/")
+	seg, file, ok := strings.Cut(rest, "/")
+	if !ok || (file != "events" && file != "banner.json") || (r.Method != http.MethodGet && r.Method != http.MethodHead) {
+		http.NotFound(w, r)
+		return
+	}
+	b, err := h.banner(r.Context(), seg)
+	if errors.Is(err, news.ErrNotFound) {
+		http.NotFound(w, r)
+		return
+	}
+	if err != nil {
+		h.cfg.Log.Error("live banner", "view", seg, "err", err)
+		http.Error(w, "500 Internal Server Error", http.StatusInternalServerError)
+		return
+	}
+	if file == "banner.json" {
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		// Shared caches may keep it briefly: every poller of a popular
+		// service then costs the origin one answer per few seconds.
+		w.Header().Set("Cache-Control", "public, max-age=5")
+		json.NewEncoder(w).Encode(b)
+		return
+	}
+	h.stream(w, r, seg, b)
+}
+
+func (h *Hub) stream(w http.ResponseWriter, r *http.Request, seg string, first Banner) {
+	if n := h.open.Add(1); n > int64(h.cfg.Max) {
+		h.open.Add(-1)
+		w.Header().Set("Retry-After", "30")
+		w.Header().Set("Cache-Control", "no-store")
+		http.Error(w, "503 Service Unavailable: too many live streams; poll banner.json", http.StatusServiceUnavailable)
+		return
+	}
+	defer h.open.Add(-1)
+	rc := http.NewResponseController(w)
+	// A stream outlives the server's write timeout by design.
+	if err := rc.SetWriteDeadline(time.Time{}); err != nil && !errors.Is(err, http.ErrNotSupported) {
+		return
+	}
+	hd := w.Header()
+	hd.Set("Content-Type", "text/event-stream; charset=utf-8")
+	hd.Set("Cache-Control", "no-store")
+	hd.Set("X-Accel-Buffering", "no") // nginx and similar proxies: do not buffer
+	w.WriteHeader(http.StatusOK)
+
+	// A stream is woken when its view's banner changes and then sends the
+	// latest state, so a slow reader skips intermediate states but always
+	// ends on the current one. It joins before reading the state it starts
+	// with: a change after the read wakes it, one before is in the read.
+	ch := make(chan struct{}, 1)
+	h.mu.Lock()
+	if h.subs[seg] == nil {
+		h.subs[seg] = map[chan struct{}]bool{}
+	}
+	h.subs[seg][ch] = true
+	h.mu.Unlock()
+	defer func() {
+		h.mu.Lock()
+		delete(h.subs[seg], ch)
+		if len(h.subs[seg]) == 0 {
+			delete(h.subs, seg)
+			delete(h.last, seg)
+		}
+		h.mu.Unlock()
+	}()
+	if b, err := h.banner(r.Context(), seg); err == nil {
+		first = b
+	}
+
+	fmt.Fprint(w, "retry: 10000\n\n")
+	if !h.send(w, rc, first) {
+		return
+	}
+	sent := first
+	tick := time.NewTicker(h.cfg.Heartbeat)
+	defer tick.Stop()
+	for {
+		select {
+		case <-r.Context().Done():
+			return
+		case <-h.closed:
+			return
+		case <-ch:
+			h.mu.Lock()
+			b, ok := h.last[seg]
+			h.mu.Unlock()
+			if ok && b != sent {
+				if !h.send(w, rc, b) {
+					return
+				}
+				sent = b
+			}
+		case <-tick.C:
+			if _, err := fmt.Fprint(w, ": heartbeat\n\n"); err != nil || rc.Flush() != nil {
+				return
+			}
+		}
+	}
+}
+
+// send writes one banner event and flushes it.
+func (h *Hub) send(w http.ResponseWriter, rc *http.ResponseController, b Banner) bool {
+	data, err := json.Marshal(b)
+	if err != nil {
+		return false
+	}
+	if _, err := fmt.Fprintf(w, "event: banner\ndata: %s\n\n", data); err != nil {
+		return false
+	}
+	return rc.Flush() == nil
+}
+
+// Changed re-reads the banner of every view that has streams and pushes it
+// to them if it differs from what they were sent. The server calls it after
+// every content change.
+func (h *Hub) Changed(ctx context.Context) {
+	h.mu.Lock()
+	views := make([]string, 0, len(h.subs))
+	for v := range h.subs {
+		views = append(views, v)
+	}
+	h.mu.Unlock()
+	for _, v := range views {
+		b, err := h.banner(ctx, v)
+		if err != nil {
+			h.cfg.Log.Warn("live banner", "view", v, "err", err)
+			continue
+		}
+		h.mu.Lock()
+		if prev, ok := h.last[v]; !ok || prev != b {
+			h.last[v] = b
+			for ch := range h.subs[v] {
+				select {
+				case ch <- struct{}{}:
+				default: // already woken: it will read the latest state
+				}
+			}
+		}
+		h.mu.Unlock()
+	}
+}
+
+// Streams says how many are open per view, for tests and metrics.
+func (h *Hub) Streams() map[string]int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	out := map[string]int{}
+	for v, s := range h.subs {
+		out[v] = len(s)
+	}
+	return out
+}
