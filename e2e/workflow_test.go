@@ -1,0 +1,171 @@
+package e2e
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/pquerna/otp/totp"
+
+	"qalam/internal/auth"
+	"qalam/internal/news"
+	"qalam/internal/servertest"
+)
+
+// TestWorkflowInBrowser: a contributor signs in and writes a draft with
+// the story editor (autosaved); an editor signs in with a second factor,
+// finds the draft, confirms the factor again when publishing, and the
+// story is on the reader site. The admin pages pass axe, run under the
+// admin's CSP without a violation and ask nothing of another origin.
+func TestWorkflowInBrowser(t *testing.T) {
+	needBrowser(t)
+	inject := axeSource(t)
+	e := servertest.Demo(t)
+	ctx := context.Background()
+	au := auth.New(auth.Config{Store: e.Store, Now: e.Clock.Now, Services: e.Store.Services})
+	const password = "correct horse battery staple"
+	// Accounts are made as the command line makes them; each person sets
+	// their password through their setup link.
+	person := func(email string, g news.Grant) {
+		t.Helper()
+		link, _, err := au.CreateAccount(ctx, nil, email, strings.Split(email, "@")[0], g, auth.Client{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := e.Client.PostForm(e.URL+"/admin/setup", url.Values{"t": {link.Token}, "password": {password}, "password2": {password}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("setup of %s: %d", email, resp.StatusCode)
+		}
+	}
+	person("writer@example.org", news.Grant{Service: "en", Role: news.RoleContributor})
+	person("desk@example.org", news.Grant{Service: "en", Role: news.RoleEditor})
+
+	b := newTab(t, 180*time.Second)
+	req0, con0 := b.rec.mark()
+	axe := func(what string) {
+		t.Helper()
+		for _, v := range runAxe(t, b, inject).Violations {
+			t.Errorf("%s: axe %s (%s): %s — %s", what, v.ID, v.Impact, v.Help, strings.Join(v.Targets, " | "))
+		}
+	}
+	signIn := func(email string) {
+		t.Helper()
+		b.open(t, e.URL+"/admin/login", 200)
+		b.do(t, "signing in",
+			chromedp.SendKeys(chromedp.CSS("#email"), email),
+			chromedp.SendKeys(chromedp.CSS("#password"), password),
+			chromedp.Click(chromedp.CSS(`main button[type=submit]`)))
+		until(t, b, "signed in", `!location.pathname.endsWith('/login')`)
+	}
+	code := func() string {
+		t.Helper()
+		secret := eval[string](t, b, `document.getElementById('secret') ? document.getElementById('secret').textContent : ''`)
+		if secret != "" {
+			enrolled = secret
+		}
+		c, err := totp.GenerateCode(enrolled, e.Clock.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+
+	// The contributor writes a draft.
+	signIn("writer@example.org")
+	b.open(t, e.URL+"/admin/stories/new", 200)
+	axe("new story page")
+	b.do(t, "creating the draft",
+		chromedp.SendKeys(chromedp.CSS("#n-headline"), "Browser-made flood story"),
+		chromedp.Click(chromedp.CSS(`main form button[type=submit]`)))
+	until(t, b, "the story page", `/\/admin\/stories\/[a-z2-7]{12}$/.test(location.pathname)`)
+	id := eval[string](t, b, `location.pathname.split('/').pop()`)
+	b.do(t, "waiting for the editor", chromedp.WaitVisible(chromedp.CSS(".qe-content")))
+	axe("story editor")
+	b.do(t, "typing the text", chromedp.Click(chromedp.CSS(".qe-content")))
+	b.do(t, "typing", pressKeys("The river rose two metres overnight."))
+	until(t, b, "the autosave", `document.querySelector('[data-qalam-editor]').dataset.saveState === 'saved'`)
+	st, err := e.Store.Story(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	head, err := e.Store.Revision(ctx, st.HeadRev)
+	if err != nil || !strings.Contains(head.Content.Body.PlainText(), "The river rose two metres overnight.") {
+		t.Fatalf("autosaved body %q %v", head.Content.Body.PlainText(), err)
+	}
+	// A contributor has no publish button.
+	if eval[bool](t, b, `!!document.querySelector('form[action$="/publish"]')`) {
+		t.Error("a contributor is offered Publish")
+	}
+	b.do(t, "signing out", chromedp.Click(chromedp.CSS(`header form button`)))
+	until(t, b, "signed out", `location.pathname === '/admin/login'`)
+
+	// The editor signs in, enrolling an authenticator.
+	signIn("desk@example.org")
+	until(t, b, "the enroll page", `location.pathname === '/admin/enroll'`)
+	b.do(t, "enrolling", chromedp.SendKeys(chromedp.CSS("#code"), code()), chromedp.Click(chromedp.CSS(`main form button[type=submit]`)))
+	until(t, b, "the recovery codes", `document.body.textContent.includes('recovery codes')`)
+	// Twenty minutes later the factor is no longer fresh.
+	e.Clock.Set(e.Clock.Now().Add(20 * time.Minute))
+	b.open(t, e.URL+"/admin/stories?status=draft", 200)
+	axe("story list")
+	b.do(t, "opening the draft", chromedp.Click(chromedp.CSS(`tr[data-story="`+id+`"] a`)))
+	until(t, b, "the editor", `document.querySelector('.qe-content') && document.querySelector('.qe-content').textContent.includes('two metres')`)
+	b.do(t, "publishing", chromedp.Click(chromedp.CSS(`form[action$="/publish"] button`)))
+	until(t, b, "the confirm page", `location.pathname === '/admin/confirm'`)
+	axe("confirm page")
+	b.do(t, "confirming", chromedp.SendKeys(chromedp.CSS("#code"), code()), chromedp.Click(chromedp.CSS(`main form button[type=submit]`)))
+	until(t, b, "back on the story", `location.pathname === '/admin/stories/`+id+`'`)
+	b.do(t, "publishing", chromedp.Click(chromedp.CSS(`form[action$="/publish"] button`)))
+	until(t, b, "published", `document.querySelector('[data-qalam="story-state"] a')`)
+
+	// On the reader site.
+	href := eval[string](t, b, `document.querySelector('[data-qalam="story-state"] a').getAttribute('href')`)
+	if !regexp.MustCompile(`^http://[^/]+/en/[^/]+/[^/]+-` + id + `$`).MatchString(href) {
+		t.Fatalf("public link %q", href)
+	}
+	e.Fresh(t)
+	b.open(t, href, 200)
+	if !eval[bool](t, b, `document.body.textContent.includes('The river rose two metres overnight.') && document.querySelector('h1').textContent.includes('Browser-made flood story')`) {
+		t.Error("the story is not on the reader site")
+	}
+	if eval[bool](t, b, `document.body.textContent.includes('writer@') || document.body.textContent.includes('desk@')`) {
+		t.Error("staff identity on the reader site")
+	}
+	reqs, console := b.rec.since(req0, con0)
+	if off := offOrigin(reqs, e.URL); len(off) > 0 {
+		t.Errorf("requests off the site: %v", off)
+	}
+	if len(console) > 0 {
+		t.Errorf("console problems: %v", console)
+	}
+}
+
+// until polls a JavaScript condition for up to 15 s across navigations
+// (an evaluation cut short by a page load is tried again).
+func until(t *testing.T, b *tab, what, cond string) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		v, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool]("(() => { try { return !!("+cond+"); } catch (e) { return false; } })()"))
+		if err == nil && v {
+			return
+		}
+		if time.Now().After(deadline) {
+			body, _ := chromedp.Run(b.ctx, chromedp.Evaluate[string]("location.href + '\\n' + document.body.innerText"))
+			t.Fatalf("%s: not after 15 s (%s; %v)\n%s", what, cond, err, body)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// enrolled is the editor's TOTP secret, read from the enroll page.
+var enrolled string
