@@ -137,9 +137,29 @@ func TestUnpublishRecall(t *testing.T) {
 	if code, _ := d.reader(path); code != 200 {
 		t.Fatalf("published: %d", code)
 	}
+	// Nothing went out yet that stays out: the page says so.
+	ed.get("/admin/stories/" + d.env.NewStory(t, "kk", "quiet", "Quiet", "x").ID + "/unpublish")
+	if !strings.Contains(ed.body, "Nothing that went out about this story stays out") {
+		t.Errorf("empty recall list:\n%s", ed.body)
+	}
+	// Posted to Telegram three days ago (past the 48 h a bot may delete
+	// it), and sent in that day's newsletter.
+	posted := d.clock.Now().Add(-72 * time.Hour)
+	if err := d.store.ClaimTelegramPost(ctx, "kk", st.ID, "@azattyq_test", posted); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.store.RecordTelegramPost(ctx, news.TelegramPost{Service: "kk", StoryID: st.ID, MessageID: 4242, Kind: news.TelegramText, Posted: posted}); err != nil {
+		t.Fatal(err)
+	}
+	day := d.clock.Now().In(time.FixedZone("", 5*3600)).Format("2006-01-02")
+	if _, _, err := d.store.PrepareEdition(ctx, news.Edition{Service: "kk", Day: day, Content: news.EditionContent{Subject: "Күн жаңалықтары",
+		Stories: []news.EditionStory{{Headline: "Кері қайтару", URL: d.env.URL + path}}}}, 10, d.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
 	ed.get("/admin/stories/" + st.ID + "/unpublish")
 	ed.want(200, "unpublish page")
-	for _, want := range []string{"Webhooks already delivered", "https://hooks.example.net"} {
+	for _, want := range []string{"Webhooks already delivered", "https://hooks.example.net",
+		"Telegram posts that can no longer be deleted", "@azattyq_test, message 4242", "Newsletters already sent", "Күн жаңалықтары"} {
 		if !strings.Contains(ed.body, want) {
 			t.Errorf("before: no %q\n%s", want, ed.body)
 		}

@@ -478,4 +478,12 @@ func TestFigureMetadata(t *testing.T) {
 	if s := d.story(id); s.Pub != news.PubScheduled {
 		t.Fatalf("not scheduled: %+v", s)
 	}
+	// Embargoed until its time, public after.
+	if code, _ := d.reader(d.readerPath(id)); code != 404 {
+		t.Errorf("before its time: %d", code)
+	}
+	d.advance(49 * time.Hour)
+	if code, _ := d.reader(d.readerPath(id)); code != 200 {
+		t.Errorf("after its time: %d", code)
+	}
 }
