@@ -123,7 +123,7 @@ func parseTemplates(static *assets.Static) (map[string]*template.Template, error
 	pages := map[string]*template.Template{}
 	for _, name := range []string{"login", "factor", "setup", "enroll", "codes", "home", "sessions", "people", "link", "audit", "error", "mirrors",
 		"stories", "story-new", "story", "story-revisions", "story-unpublish", "story-phone", "curation",
-		"comments", "subscribers"} {
+		"comments", "subscribers", "banner"} {
 		t, err := template.Must(base.Clone()).ParseFS(assets.Templates, "templates/admin-"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("admin template %s: %w", name, err)
@@ -216,6 +216,8 @@ type page struct {
 	// CanComments: may moderate comments somewhere; CanSubscribers: may
 	// see and export readers' addresses somewhere (chiefs and admins).
 	CanComments, CanSubscribers bool
+	// CanBanner: may set a service's breaking-news banner somewhere.
+	CanBanner bool
 }
 
 // render executes a page; a template error is logged and answered 500.
@@ -228,6 +230,7 @@ func (a *Admin) render(w http.ResponseWriter, r *http.Request, status int, name 
 		p.CanSites = a.cfg.Mirrors != nil && p.Actor.Allowed(news.ActServices, "")
 		p.CanStories, p.CanCurate = a.storyNav(p.Actor)
 		p.CanComments = a.cfg.Comments != nil && a.cfg.Stories != nil && anyService(p.Actor, news.ActModerate)
+		p.CanBanner = a.cfg.Stories != nil && anyService(p.Actor, news.ActBanner)
 		p.CanSubscribers = a.cfg.Comments != nil && a.cfg.Stories != nil && a.cfg.Newsletters != nil && anyService(p.Actor, news.ActExport)
 	}
 	var buf bytes.Buffer

@@ -61,6 +61,7 @@ func (a *Admin) routes() {
 	}
 	a.storyRoutes()
 	a.commentRoutes()
+	a.bannerRoutes()
 	a.handle("/admin/", public, func(w http.ResponseWriter, r *http.Request, actor *auth.Actor) error { return news.ErrNotFound })
 }
 
