@@ -144,7 +144,7 @@ func TestCommentModerationRoles(t *testing.T) {
 	editor.post("/admin/comments/"+kk1.ID+"/state", "state", "approved")
 	editor.want(http.StatusSeeOther, "editor approves")
 	editor.get("/admin/comments?service=kk")
-	editor.post("/admin/comments/"+kk2.ID+"/ban")
+	editor.post("/admin/comments/" + kk2.ID + "/ban")
 	editor.want(http.StatusSeeOther, "editor bans")
 	if c, _ := s.store.Comment(ctx, kk2.ID); c.State != news.CommentSpam {
 		t.Errorf("banned comment %s", c.State)

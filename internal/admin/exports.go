@@ -22,7 +22,7 @@ type subscribersData struct {
 	Service  news.Service
 	// Confirmed and Pending count the subscribers in each state.
 	Confirmed, Pending int
-	States   []news.SubscriberState
+	States             []news.SubscriberState
 }
 
 func (a *Admin) subscribersPage(w http.ResponseWriter, r *http.Request, actor *auth.Actor) error {

@@ -306,17 +306,21 @@ func (h *Handler) page(ctx context.Context, t *thread) (*page, error) {
 		Action: Path(t.svc.Code, t.story), Report: Path(t.svc.Code, t.story) + "/report",
 		MaxLinks: news.MaxCommentLinks, status: http.StatusOK, thread: t, published: pub}
 	index := map[string]int{}
-	for _, c := range cs {
-		v := view{ID: c.ID, Name: c.Name, Date: t.cat.DateTime(c.Created, t.loc), ISO: c.Created.Format(time.RFC3339),
+	viewOf := func(c news.Comment) view {
+		return view{ID: c.ID, Name: c.Name, Date: t.cat.DateTime(c.Created, t.loc), ISO: c.Created.Format(time.RFC3339),
 			Paras: Paragraphs(c.Body), Body: HTML(c.Body), ReplyURL: Path(t.svc.Code, t.story) + "/reply/" + c.ID}
+	}
+	for _, c := range cs {
 		if c.Parent == "" {
 			index[c.ID] = len(p.Comments)
-			p.Comments = append(p.Comments, v)
-			continue
+			p.Comments = append(p.Comments, viewOf(c))
 		}
-		// Replies to a comment no longer shown are not shown either.
-		if i, ok := index[c.Parent]; ok {
-			p.Comments[i].Replies = append(p.Comments[i].Replies, v)
+	}
+	// Replies after every parent is known (a reply may share its parent's
+	// instant); replies to a comment no longer shown are not shown either.
+	for _, c := range cs {
+		if i, ok := index[c.Parent]; ok && c.Parent != "" {
+			p.Comments[i].Replies = append(p.Comments[i].Replies, viewOf(c))
 		}
 	}
 	if t.replyTo != "" {
