@@ -61,6 +61,10 @@ type Config struct {
 	Preview func(ctx context.Context, p news.Published, latin bool) ([]byte, error)
 	// ReaderOrigin is the origin preview links are made on (the primary).
 	ReaderOrigin string
+	// Media serves media files by a lookup (media.Library.Handler), so
+	// previews show images no public story uses yet; nil leaves previews
+	// with the public /media/ only.
+	Media func(lookup func(ctx context.Context, assetID string) (news.Asset, error)) http.Handler
 	// Comments is readers' comments: the moderation queue at
 	// /admin/comments and the commenter export (comments.go, exports.go;
 	// with Newsletters, the subscriber export too); nil hides them.

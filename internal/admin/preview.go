@@ -1,12 +1,14 @@
 package admin
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -134,7 +136,84 @@ func (a *Admin) previewPage(w http.ResponseWriter, r *http.Request, actor *auth.
 	if err != nil {
 		return err
 	}
-	writePreview(w, body)
+	writePreview(w, a.mediaVia(body, p, "/admin/stories/"+sc.Story.ID+"/media/"))
+	return nil
+}
+
+// mediaVia points a preview's images at prefix, where they are served
+// whether or not a public story uses them yet. Only the URLs of the
+// preview's own assets are rewritten (asset IDs are random, so nothing
+// else matches).
+func (a *Admin) mediaVia(body []byte, p news.Published, prefix string) []byte {
+	if a.cfg.Media == nil {
+		return body
+	}
+	for id := range p.Assets {
+		body = bytes.ReplaceAll(body, []byte("/media/"+id+"/"), []byte(prefix+id+"/"))
+	}
+	return body
+}
+
+// serveMedia answers a preview's image when allowed says the asset
+// belongs to what is previewed; never cached, like the preview.
+func (a *Admin) serveMedia(w http.ResponseWriter, r *http.Request, asset, file string, allowed func(string) bool) {
+	if a.cfg.Media == nil || !allowed(asset) {
+		http.NotFound(w, r)
+		return
+	}
+	h := a.cfg.Media(func(ctx context.Context, id string) (news.Asset, error) {
+		if id != asset {
+			return news.Asset{}, news.ErrNotFound
+		}
+		return a.cfg.Stories.Asset(ctx, id)
+	})
+	r2 := r.Clone(r.Context())
+	r2.URL.Path = "/media/" + asset + "/" + file
+	h.ServeHTTP(&noStore{ResponseWriter: w}, r2)
+}
+
+// noStore keeps a preview's images out of every cache, whatever the
+// media handler says.
+type noStore struct {
+	http.ResponseWriter
+	wrote bool
+}
+
+func (n *noStore) WriteHeader(code int) {
+	if !n.wrote {
+		n.wrote = true
+		n.Header().Set("Cache-Control", "no-store")
+	}
+	n.ResponseWriter.WriteHeader(code)
+}
+
+func (n *noStore) Write(b []byte) (int, error) {
+	if !n.wrote {
+		n.WriteHeader(http.StatusOK)
+	}
+	return n.ResponseWriter.Write(b)
+}
+
+// previewMedia serves an image of any revision of a story to those who
+// may preview it.
+func (a *Admin) previewMedia(w http.ResponseWriter, r *http.Request, actor *auth.Actor) error {
+	ctx := r.Context()
+	sc, err := a.loadStory(ctx, actor, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	revs, err := a.cfg.Stories.Revisions(ctx, sc.Story.ID)
+	if err != nil {
+		return err
+	}
+	a.serveMedia(w, r, r.PathValue("asset"), r.PathValue("file"), func(id string) bool {
+		for _, rv := range revs {
+			if slices.Contains(rv.Content.AssetIDs(), id) {
+				return true
+			}
+		}
+		return false
+	})
 	return nil
 }
 
@@ -290,8 +369,8 @@ func (a *Admin) PreviewLinks() http.Handler {
 			plain(http.StatusMethodNotAllowed, "405 Method Not Allowed")
 			return
 		}
-		token := strings.TrimPrefix(r.URL.Path, PreviewPrefix)
-		if a.cfg.Workflow == nil || a.cfg.Preview == nil || token == "" || strings.Contains(token, "/") || len(token) > 100 {
+		token, media, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, PreviewPrefix), "/")
+		if a.cfg.Workflow == nil || a.cfg.Preview == nil || token == "" || len(token) > 100 {
 			plain(http.StatusNotFound, "404 Not Found")
 			return
 		}
@@ -309,7 +388,20 @@ func (a *Admin) PreviewLinks() http.Handler {
 			plain(http.StatusGone, "410 Gone: this preview link has expired or was withdrawn. Ask the newsroom for a new one.")
 			return
 		}
-		body, err := a.linkPreview(ctx, l)
+		if media != "" {
+			// /preview/{token}/media/{asset}/{file}: an image of the
+			// link's revision.
+			rest, isMedia := strings.CutPrefix(media, "media/")
+			asset, file, ok := strings.Cut(rest, "/")
+			rev, err := a.cfg.Stories.Revision(ctx, l.RevisionID)
+			if !isMedia || !ok || err != nil {
+				plain(http.StatusNotFound, "404 Not Found")
+				return
+			}
+			a.serveMedia(w, r, asset, file, func(id string) bool { return slices.Contains(rev.Content.AssetIDs(), id) })
+			return
+		}
+		body, err := a.linkPreview(ctx, l, PreviewPrefix+token+"/media/")
 		if err != nil {
 			if isNotFound(err) {
 				plain(http.StatusNotFound, "404 Not Found: there is no such preview.")
@@ -323,7 +415,7 @@ func (a *Admin) PreviewLinks() http.Handler {
 	})
 }
 
-func (a *Admin) linkPreview(ctx context.Context, l news.PreviewLink) ([]byte, error) {
+func (a *Admin) linkPreview(ctx context.Context, l news.PreviewLink, mediaPrefix string) ([]byte, error) {
 	st, err := a.cfg.Stories.Story(ctx, l.StoryID)
 	if err != nil {
 		return nil, err
@@ -339,5 +431,9 @@ func (a *Admin) linkPreview(ctx context.Context, l news.PreviewLink) ([]byte, er
 	if err != nil {
 		return nil, err
 	}
-	return a.cfg.Preview(ctx, p, l.Latin)
+	body, err := a.cfg.Preview(ctx, p, l.Latin)
+	if err != nil {
+		return nil, err
+	}
+	return a.mediaVia(body, p, mediaPrefix), nil
 }

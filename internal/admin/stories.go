@@ -79,6 +79,7 @@ func (a *Admin) storyRoutes() {
 	h("POST /admin/stories/{id}/translate", a.storyTranslate)
 	h("GET /admin/stories/{id}/preview", a.previewPage)
 	h("GET /admin/stories/{id}/phone", a.phonePage)
+	h("GET /admin/stories/{id}/media/{asset}/{file}", a.previewMedia)
 	h("POST /admin/stories/{id}/links", a.previewLinkCreate)
 	h("POST /admin/stories/{id}/links/{link}/revoke", a.previewLinkRevoke)
 	h("GET /admin/curation", a.curationPage)

@@ -1,7 +1,10 @@
 package admin_test
 
 import (
+	"bytes"
 	"context"
+	"image"
+	"image/jpeg"
 	"net/http"
 	"regexp"
 	"strings"
@@ -331,4 +334,65 @@ func TestTranslation(t *testing.T) {
 	ed.get("/admin/stories/" + id)
 	ed.post("/admin/stories/"+id+"/translate", "service", "ru")
 	ed.want(http.StatusBadRequest, "second ru translation")
+}
+
+// TestPreviewImages: a draft's new image, which readers cannot fetch yet,
+// shows in the editor's preview and through a preview link, never cached.
+func TestPreviewImages(t *testing.T) {
+	d := newDemo(t)
+	ed := d.person("ed@example.org", news.Grant{Service: "kk", Role: news.RoleEditor})
+	img := image.NewRGBA(image.Rect(0, 0, 800, 600))
+	for i := range img.Pix {
+		img.Pix[i] = byte(i * 7)
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, nil); err != nil {
+		t.Fatal(err)
+	}
+	asset, err := d.env.Media.Ingest(context.Background(), buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := create(t, ed, d.section("kk").ID, "Суретті жоба")
+	base := open(t, ed, id)
+	ed.post("/admin/stories/"+id, "base_revision", base, "headline", "Суретті жоба", "lead_asset", asset.ID, "lead_alt", "A test pattern",
+		"lead_caption", "Pattern", "lead_credit", "Desk")
+	ed.want(http.StatusSeeOther, "save with image")
+	ed.get("/admin/stories/" + id + "/preview")
+	m := regexp.MustCompile(`/admin/stories/` + id + `/media/` + asset.ID + `/[0-9a-f]{16}-[0-9]+\.jpg`).FindString(ed.body)
+	if m == "" || strings.Contains(ed.body, `"/media/`+asset.ID) {
+		t.Fatalf("preview image URLs:\n%s", ed.body)
+	}
+	ed.get(m)
+	if ed.resp.StatusCode != 200 || ed.resp.Header.Get("Content-Type") != "image/jpeg" || ed.resp.Header.Get("Cache-Control") != "no-store" {
+		t.Fatalf("preview image: %d %v", ed.resp.StatusCode, ed.resp.Header)
+	}
+	public := strings.TrimPrefix(m, "/admin/stories/"+id)
+	if resp, _ := d.env.Get(t, public); resp.StatusCode != 404 {
+		t.Errorf("draft image public: %d", resp.StatusCode)
+	}
+	// Another story's preview does not serve it.
+	other := d.env.NewStory(t, "kk", "no-image", "No image", "x")
+	ed.get(strings.Replace(m, id, other.ID, 1))
+	if ed.resp.StatusCode != 404 {
+		t.Errorf("image through another story: %d", ed.resp.StatusCode)
+	}
+	// Through a preview link, until it is revoked.
+	ed.get("/admin/stories/" + id)
+	ed.post("/admin/stories/"+id+"/links", "hours", "2")
+	link := strings.TrimPrefix(linkRe.FindStringSubmatch(ed.body)[1], d.env.URL)
+	_, page := d.env.Get(t, link)
+	src := regexp.MustCompile(regexp.QuoteMeta(link) + `/media/` + asset.ID + `/[0-9a-f]{16}-[0-9]+\.jpg`).FindString(page)
+	if src == "" {
+		t.Fatalf("link page image URLs:\n%s", page)
+	}
+	if resp, _ := d.env.Get(t, src); resp.StatusCode != 200 || resp.Header.Get("Cache-Control") != "no-store" {
+		t.Errorf("link image: %d %v", resp.StatusCode, resp.Header)
+	}
+	ed.get("/admin/stories/" + id)
+	lid := regexp.MustCompile(`/links/([a-z2-7]{12})/revoke`).FindStringSubmatch(ed.body)
+	ed.post("/admin/stories/" + id + "/links/" + lid[1] + "/revoke")
+	if resp, _ := d.env.Get(t, src); resp.StatusCode != http.StatusGone {
+		t.Errorf("image of a revoked link: %d", resp.StatusCode)
+	}
 }
