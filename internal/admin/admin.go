@@ -1,9 +1,10 @@
 // Package admin is the newsroom's HTTP surface under /admin, answering only
 // on the admin origin: sign-in with a second factor, the one-time setup
-// page, the dashboard, one's sessions, and people (invite, disable, reset
-// links). Every decision about who may do what is made in internal/auth on
-// the server; pages are html/template without any script, under a strict
-// CSP.
+// page, the dashboard, one's sessions, people (invite, disable, reset
+// links) and the story workflow (stories*.go, preview.go, curation.go).
+// Every decision about who may do what is made in internal/auth on the
+// server; pages are html/template, and the only script is the story
+// editor's bundle (assets/static/editor.js), under a strict CSP.
 package admin
 
 import (

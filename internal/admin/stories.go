@@ -347,6 +347,7 @@ type storyData struct {
 	Deck        string
 	Caption     string
 	BodyJSON    string
+	AssetsJSON  string // the images the body editor offers
 	Sections    []news.Section
 	Tags        []choice
 	Authors     []choice
@@ -402,6 +403,24 @@ func (a *Admin) storyView(ctx context.Context, actor *auth.Actor, sc *storyCtx, 
 		return nil, err
 	}
 	d.BodyJSON = string(raw)
+	// The images the editor may place in the text: those the story already
+	// uses (new images come in as the lead image first).
+	type pick struct {
+		ID    string `json:"id"`
+		Label string `json:"label"`
+		Alt   string `json:"alt"`
+	}
+	picks := []pick{}
+	c := sc.Head.Content
+	if c.Lead != nil {
+		picks = append(picks, pick{c.Lead.AssetID, "Lead image", c.Lead.Alt})
+	}
+	for _, b := range c.Body.Blocks {
+		if f := b.Figure; f != nil && !slices.ContainsFunc(picks, func(p pick) bool { return p.ID == f.AssetID }) {
+			picks = append(picks, pick{f.AssetID, "Image " + f.AssetID, f.Alt})
+		}
+	}
+	d.AssetsJSON = jsAttr(picks)
 	if d.Sections, err = a.cfg.Stories.Sections(ctx, sc.Story.Service); err != nil {
 		return nil, err
 	}
