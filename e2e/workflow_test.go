@@ -1,9 +1,14 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -127,6 +132,28 @@ func TestWorkflowInBrowser(t *testing.T) {
 	b.do(t, "publishing", chromedp.Click(chromedp.CSS(`form[action$="/publish"] button`)))
 	until(t, b, "published", `document.querySelector('[data-qalam="story-state"] a')`)
 
+	// The other pages of the workflow pass axe; the admin pages seen, as
+	// the browser built them, pass the Nu HTML checker.
+	pages := map[string]string{}
+	keep := func(name string) {
+		t.Helper()
+		pages[name] = "<!DOCTYPE html>\n" + eval[string](t, b, "document.documentElement.outerHTML")
+	}
+	keep("story")
+	for _, p := range []struct{ name, path string }{
+		{"revisions", "/admin/stories/" + id + "/revisions"},
+		{"curation", "/admin/curation?service=en"},
+		{"unpublish", "/admin/stories/" + id + "/unpublish"},
+		{"phone", "/admin/stories/" + id + "/phone"},
+		{"stories", "/admin/stories?service=en&status=approved&q=flood"},
+	} {
+		b.open(t, e.URL+p.path, 200)
+		axe(p.name + " page")
+		keep(p.name)
+	}
+	checkHTML(t, pages)
+	b.open(t, e.URL+"/admin/stories/"+id, 200)
+
 	// On the reader site.
 	href := eval[string](t, b, `document.querySelector('[data-qalam="story-state"] a').getAttribute('href')`)
 	if !regexp.MustCompile(`^http://[^/]+/en/[^/]+/[^/]+-` + id + `$`).MatchString(href) {
@@ -146,6 +173,46 @@ func TestWorkflowInBrowser(t *testing.T) {
 	}
 	if len(console) > 0 {
 		t.Errorf("console problems: %v", console)
+	}
+}
+
+// checkHTML runs the Nu HTML checker over pages (name → document).
+func checkHTML(t *testing.T, pages map[string]string) {
+	t.Helper()
+	if toolsMissing != "" {
+		return // the browser tests run without it; TestHTMLValid says why
+	}
+	jar, err := filepath.Abs(vnuPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	var files []string
+	for name, doc := range pages {
+		f := filepath.Join(dir, name+".html")
+		if err := os.WriteFile(f, []byte(doc), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, f)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "java", append([]string{"-jar", jar, "--format", "json", "--errors-only"}, files...)...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	runErr := cmd.Run()
+	out := stderr.Bytes()
+	if len(bytes.TrimSpace(out)) == 0 {
+		out = stdout.Bytes()
+	}
+	var report struct {
+		Messages []vnuMessage `json:"messages"`
+	}
+	if err := json.Unmarshal(out, &report); err != nil {
+		t.Fatalf("running the Nu HTML Checker: %v; its output is not JSON (%v): %.2000s", runErr, err, out)
+	}
+	for _, m := range report.Messages {
+		t.Errorf("%s:%d: vnu %s: %s\n\t%s", filepath.Base(m.URL), m.LastLine, m.Type, m.Message, oneLine(m.Extract))
 	}
 }
 
