@@ -90,7 +90,9 @@ type Admin struct {
 	mux   *http.ServeMux
 	pages map[string]*template.Template
 	cop   *http.CrossOriginProtection
-	h     http.Handler // mux behind the cross-origin check
+	// passkeys is nil when the admin origin's host is an IP address.
+	passkeys *auth.Passkeys
+	h        http.Handler // mux behind the cross-origin check
 }
 
 // New builds the admin and parses its templates.
@@ -106,6 +108,11 @@ func New(cfg Config) (*Admin, error) {
 		a.render(w, r, http.StatusForbidden, "error", &page{Title: "Refused", Data: "This form was sent from another site, so it was refused."})
 	}))
 	var err error
+	if a.passkeys, err = auth.NewPasskeys(cfg.Auth, cfg.Origin.String()); errors.Is(err, auth.ErrNoPasskeys) {
+		cfg.Log.Info("passkeys are off: " + err.Error())
+	} else if err != nil {
+		return nil, err
+	}
 	if a.pages, err = parseTemplates(cfg.Static); err != nil {
 		return nil, err
 	}
@@ -128,7 +135,7 @@ func parseTemplates(static *assets.Static) (map[string]*template.Template, error
 	pages := map[string]*template.Template{}
 	for _, name := range []string{"login", "factor", "setup", "enroll", "codes", "home", "sessions", "people", "link", "audit", "error", "mirrors",
 		"stories", "story-new", "story", "story-revisions", "story-unpublish", "story-phone", "curation",
-		"comments", "subscribers", "banner"} {
+		"comments", "subscribers", "banner", "passkeys"} {
 		t, err := template.Must(base.Clone()).ParseFS(assets.Templates, "templates/admin-"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("admin template %s: %w", name, err)
@@ -223,10 +230,13 @@ type page struct {
 	CanComments, CanSubscribers bool
 	// CanBanner: may set a service's breaking-news banner somewhere.
 	CanBanner bool
+	// Passkeys: the admin origin allows passkeys (admin-passkey.js).
+	Passkeys bool
 }
 
 // render executes a page; a template error is logged and answered 500.
 func (a *Admin) render(w http.ResponseWriter, r *http.Request, status int, name string, p *page) {
+	p.Passkeys = a.passkeys != nil
 	if p.Actor != nil {
 		p.CSRF = csrfToken(p.Actor.Token)
 		p.Back = safeNext(r.URL.Path)

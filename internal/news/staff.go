@@ -220,8 +220,8 @@ type FactorKind string
 const (
 	// FactorTOTP is an authenticator app's time-based code (RFC 6238).
 	FactorTOTP FactorKind = "totp"
-	// FactorPasskey is a WebAuthn credential (a later session adds it;
-	// the table already accepts it).
+	// FactorPasskey is a WebAuthn credential (internal/auth/passkey.go);
+	// LastStep holds its signature counter.
 	FactorPasskey FactorKind = "webauthn"
 )
 
@@ -348,6 +348,10 @@ type StaffStore interface {
 	// atomically: ErrConflict if that step or a later one was already
 	// accepted (a replayed code). ErrNotFound.
 	UseTOTPStep(ctx context.Context, factor string, step int64, at time.Time) error
+	// DeleteFactor removes one of a person's second factors. With keepOne
+	// it refuses (ErrConflict) to remove the person's last factor, checked
+	// in the same transaction. ErrNotFound if the person has no such factor.
+	DeleteFactor(ctx context.Context, staff, id string, keepOne bool) error
 	// SetRecoveryCodes replaces a person's recovery codes by these hashes.
 	SetRecoveryCodes(ctx context.Context, staff string, hashes []string, at time.Time) error
 	// UseRecoveryCode marks an unused code used; ErrNotFound if the person

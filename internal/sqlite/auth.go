@@ -310,6 +310,26 @@ func (db *DB) UseTOTPStep(ctx context.Context, factor string, step int64, at tim
 	})
 }
 
+func (db *DB) DeleteFactor(ctx context.Context, staff, id string, keepOne bool) error {
+	return db.write(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM staff_factors WHERE staff = ?`, staff).Scan(&n); err != nil {
+			return dbErr(err, "second factor")
+		}
+		var exists bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM staff_factors WHERE id = ? AND staff = ?)`, id, staff).Scan(&exists); err != nil {
+			return dbErr(err, "second factor")
+		}
+		if !exists {
+			return fmt.Errorf("second factor %q: %w", id, news.ErrNotFound)
+		}
+		if keepOne && n <= 1 {
+			return fmt.Errorf("second factor %q is the person's last: %w", id, news.ErrConflict)
+		}
+		return execOne(ctx, tx, "second factor", `DELETE FROM staff_factors WHERE id = ? AND staff = ?`, id, staff)
+	})
+}
+
 func (db *DB) SetRecoveryCodes(ctx context.Context, staff string, hashes []string, at time.Time) error {
 	return db.write(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM staff_recovery_codes WHERE staff = ?`, staff); err != nil {
