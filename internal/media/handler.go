@@ -12,7 +12,7 @@ import (
 	"qalam/internal/news"
 )
 
-// Handler serves GET and HEAD /media/{assetID}/{hash16}-{width}.{jpg|png}.
+// Handler serves GET and HEAD /media/{assetID}/{hash16}-{width}.{jpg|png|webp}.
 // It also accepts the same path with "/media" already stripped.
 //
 // lookup must return the asset only if readers may see it right now and an
@@ -23,6 +23,19 @@ import (
 // that the asset really has, never from the request path, so no request can
 // reach a file outside Dir.
 func (l *Library) Handler(lookup func(ctx context.Context, assetID string) (news.Asset, error)) http.Handler {
+	return l.handler(lookup, "public, max-age=31536000, immutable")
+}
+
+// StaffHandler is Handler for the newsroom's own pages (the admin's media
+// library shows thumbnails of images no public story uses): the same paths
+// and checks, but answers are never stored by any cache. lookup decides
+// which assets it serves (typically any asset, Store.Asset), so it must
+// only be reachable by signed-in staff.
+func (l *Library) StaffHandler(lookup func(ctx context.Context, assetID string) (news.Asset, error)) http.Handler {
+	return l.handler(lookup, "private, no-store")
+}
+
+func (l *Library) handler(lookup func(ctx context.Context, assetID string) (news.Asset, error), cacheControl string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			w.Header().Set("Allow", "GET, HEAD")
@@ -43,11 +56,11 @@ func (l *Library) Handler(lookup func(ctx context.Context, assetID string) (news
 			plain(w, http.StatusInternalServerError, "internal error")
 			return
 		}
-		if a.ID != id || !validHash(a.Hash) || a.Hash[:16] != hash16 || extFor(a.MIME) != ext || !hasWidth(a, width) {
+		if a.ID != id || !validHash(a.Hash) || a.Hash[:16] != hash16 || (ext != ".webp" && extFor(a.MIME) != ext) || !hasWidth(a, width) {
 			plain(w, http.StatusNotFound, "not found")
 			return
 		}
-		f, err := os.Open(l.variantPath(a.Hash, width, ext))
+		f, err := l.openVariant(r.Context(), a, width, ext)
 		if err != nil {
 			plain(w, http.StatusNotFound, "not found")
 			return
@@ -59,8 +72,12 @@ func (l *Library) Handler(lookup func(ctx context.Context, assetID string) (news
 		}
 		h := w.Header()
 		h.Set("Content-Type", mimeFor(ext))
-		h.Set("Cache-Control", "public, max-age=31536000, immutable")
-		h.Set("ETag", `"`+a.Hash+"-"+strconv.Itoa(width)+`"`)
+		h.Set("Cache-Control", cacheControl)
+		etag := a.Hash + "-" + strconv.Itoa(width)
+		if ext == ".webp" {
+			etag += "-webp"
+		}
+		h.Set("ETag", `"`+etag+`"`)
 		h.Set("X-Content-Type-Options", "nosniff")
 		// ServeContent answers If-None-Match with 304, HEAD without a body
 		// and Range requests; no Last-Modified, the ETag says it all.
@@ -88,6 +105,8 @@ func parseMediaPath(p string) (id, hash16 string, width int, ext string, ok bool
 		ext = ".jpg"
 	case strings.HasSuffix(name, ".png"):
 		ext = ".png"
+	case strings.HasSuffix(name, ".webp"):
+		ext = ".webp"
 	default:
 		return
 	}
@@ -123,10 +142,31 @@ func hasWidth(a news.Asset, width int) bool {
 }
 
 func mimeFor(ext string) string {
-	if ext == ".png" {
+	switch ext {
+	case ".png":
 		return "image/png"
+	case ".webp":
+		return "image/webp"
 	}
 	return "image/jpeg"
+}
+
+// openVariant opens a variant file. A WebP variant missing from an asset
+// stored before WebP variants existed is made then, once, from the stored
+// original (Repair, which also restores any other missing file); the work
+// goes on if the reader goes away, so it is never wasted.
+func (l *Library) openVariant(ctx context.Context, a news.Asset, width int, ext string) (*os.File, error) {
+	path := l.variantPath(a.Hash, width, ext)
+	f, err := os.Open(path)
+	if err == nil || ext != ".webp" || !errors.Is(err, os.ErrNotExist) {
+		return f, err
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
+	defer cancel()
+	if err := l.Repair(ctx, a); err != nil {
+		return nil, err
+	}
+	return os.Open(path)
 }
 
 func plain(w http.ResponseWriter, code int, msg string) {

@@ -17,6 +17,8 @@ import (
 	"sync"
 	"testing"
 
+	xwebp "golang.org/x/image/webp"
+
 	"qalam/internal/news"
 )
 
@@ -294,9 +296,37 @@ func checkClean(t testing.TB, name string, b []byte) {
 				t.Errorf("%s has a %s chunk", name, c)
 			}
 		}
+	case len(b) >= 12 && string(b[:4]) == "RIFF" && string(b[8:12]) == "WEBP":
+		for _, c := range webpChunks(t, b) {
+			switch c {
+			case "VP8 ", "VP8L", "VP8X", "ALPH":
+			default:
+				t.Errorf("%s has a %s chunk", name, c)
+			}
+		}
 	default:
-		t.Errorf("%s is neither JPEG nor PNG", name)
+		t.Errorf("%s is neither JPEG, PNG nor WebP", name)
 	}
+}
+
+// webpChunks lists the chunk types of a WebP file and checks that a VP8X
+// header announces no ICC, EXIF or XMP data.
+func webpChunks(t testing.TB, b []byte) []string {
+	t.Helper()
+	if int(binary.LittleEndian.Uint32(b[4:]))+8 != len(b) {
+		t.Errorf("WebP RIFF size %d, file %d", binary.LittleEndian.Uint32(b[4:]), len(b))
+	}
+	var out []string
+	for i := 12; i+8 <= len(b); {
+		typ := string(b[i : i+4])
+		n := int(binary.LittleEndian.Uint32(b[i+4:]))
+		out = append(out, typ)
+		if typ == "VP8X" && i+9 <= len(b) && b[i+8]&(0x20|0x08|0x04) != 0 {
+			t.Errorf("VP8X flags %#x announce metadata", b[i+8])
+		}
+		i += 8 + n + n&1
+	}
+	return out
 }
 
 // allFiles returns the contents of every stored file of l.
@@ -319,6 +349,8 @@ func decodeAny(t testing.TB, b []byte) image.Image {
 	var err error
 	if bytes.HasPrefix(b, []byte("\x89PNG")) {
 		m, err = png.Decode(bytes.NewReader(b))
+	} else if bytes.HasPrefix(b, []byte("RIFF")) {
+		m, err = xwebp.Decode(bytes.NewReader(b))
 	} else {
 		m, err = jpeg.Decode(bytes.NewReader(b))
 	}

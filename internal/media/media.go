@@ -10,9 +10,12 @@
 //
 //	Dir/orig/ab/<hash>.jpg        stripped original (or .png if transparent)
 //	Dir/v/ab/<hash>-<width>.jpg   variants ("ab" = first two hex of the hash)
+//	Dir/v/ab/<hash>-<width>.webp  the same variants as WebP (webp.go)
 //
-// Readers get them at /media/<assetID>/<first 16 hex of hash>-<width>.jpg,
-// a URL that never changes meaning and so is cached for a year.
+// Readers get them at /media/<assetID>/<first 16 hex of hash>-<width>.jpg
+// (and .webp), a URL that never changes meaning and so is cached for a
+// year. An asset stored before WebP variants existed gets them on the first
+// request for one (Handler), or from Library.Repair.
 package media
 
 import (
@@ -183,10 +186,12 @@ func (l *Library) store(ctx context.Context, a news.Asset, img *image.RGBA, orig
 	origPath := l.origPath(a.Hash, ext)
 	needOrig := !exists(origPath)
 	need := make([]bool, len(sizes))
+	needWebP := make([]bool, len(sizes))
 	missing := needOrig
 	for i, s := range sizes {
 		need[i] = !exists(l.variantPath(a.Hash, s.X, ext))
-		missing = missing || need[i]
+		needWebP[i] = !exists(l.variantPath(a.Hash, s.X, ".webp"))
+		missing = missing || need[i] || needWebP[i]
 	}
 	if !missing {
 		return nil // the same image was ingested before
@@ -221,15 +226,23 @@ func (l *Library) store(ctx context.Context, a news.Asset, img *image.RGBA, orig
 			v = resize(src, s.X, s.Y)
 			made = append(made, v)
 		}
-		if !need[i] {
-			continue
+		if need[i] {
+			b, err := encodeVariant(v, a.MIME)
+			if err != nil {
+				return fmt.Errorf("media: encode %dpx variant: %w", s.X, err)
+			}
+			if err := writeAtomic(l.variantPath(a.Hash, s.X, ext), b); err != nil {
+				return err
+			}
 		}
-		b, err := encodeVariant(v, a.MIME)
-		if err != nil {
-			return fmt.Errorf("media: encode %dpx variant: %w", s.X, err)
-		}
-		if err := writeAtomic(l.variantPath(a.Hash, s.X, ext), b); err != nil {
-			return err
+		if needWebP[i] {
+			b, err := EncodeWebP(v, a.MIME != "image/png")
+			if err != nil {
+				return fmt.Errorf("media: encode %dpx WebP variant: %w", s.X, err)
+			}
+			if err := writeAtomic(l.variantPath(a.Hash, s.X, ".webp"), b); err != nil {
+				return err
+			}
 		}
 	}
 	// Make the renames durable before the database refers to the files.

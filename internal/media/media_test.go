@@ -41,7 +41,7 @@ func TestIngestStripsJPEGMetadata(t *testing.T) {
 		t.Fatalf("asset = %+v, puts %d", a, st.puts)
 	}
 	fs := allFiles(t, l)
-	if len(fs) != 1+len(Variants(a)) {
+	if len(fs) != 1+2*len(Variants(a)) { // the original, JPEG and WebP variants
 		t.Fatalf("files = %v", files(t, l.Dir))
 	}
 	for name, b := range fs {
@@ -194,8 +194,8 @@ func TestIngestPNG(t *testing.T) {
 		}
 		for name, b := range allFiles(t, l) {
 			checkClean(t, name, b)
-			if !strings.HasSuffix(name, ".png") {
-				t.Errorf("%s is not a PNG", name)
+			if !strings.HasSuffix(name, ".png") && !strings.HasSuffix(name, ".webp") {
+				t.Errorf("%s is neither PNG nor WebP", name)
 			}
 			if m, ok := decodeAny(t, b).(interface{ Opaque() bool }); !ok || m.Opaque() {
 				t.Errorf("%s lost its transparency", name)
@@ -365,6 +365,20 @@ func TestVariantsOnDisk(t *testing.T) {
 		if m.Bounds().Dx() != v.Width || m.Bounds().Dy() != v.Height {
 			t.Errorf("%s is %v, want %dx%d", v.URL, m.Bounds().Size(), v.Width, v.Height)
 		}
+		if want := strings.TrimSuffix(want, ".jpg") + ".webp"; v.WebP != want {
+			t.Errorf("WebP URL %q, want %q", v.WebP, want)
+		}
+		wb, err := os.ReadFile(l.variantPath(a.Hash, v.Width, ".webp"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkClean(t, v.WebP, wb)
+		if m := decodeAny(t, wb); m.Bounds().Dx() != v.Width || m.Bounds().Dy() != v.Height {
+			t.Errorf("%s is %v, want %dx%d", v.WebP, m.Bounds().Size(), v.Width, v.Height)
+		}
+		if len(wb) >= len(b) {
+			t.Errorf("%dpx: WebP %d bytes, JPEG %d", v.Width, len(wb), len(b))
+		}
 	}
 	if !slices.Equal(widths, []int{320, 640, 960, 1280, 1920}) {
 		t.Fatalf("widths %v", widths)
@@ -372,6 +386,9 @@ func TestVariantsOnDisk(t *testing.T) {
 	want := strings.Join([]string{vs[0].URL + " 320w", vs[1].URL + " 640w", vs[2].URL + " 960w", vs[3].URL + " 1280w", vs[4].URL + " 1920w"}, ", ")
 	if got := SrcSet(a); got != want {
 		t.Errorf("SrcSet = %q", got)
+	}
+	if got := SrcSetWebP(a); got != strings.ReplaceAll(want, ".jpg", ".webp") {
+		t.Errorf("SrcSetWebP = %q", got)
 	}
 	for w, want := range map[int]int{0: 320, 320: 320, 321: 640, 700: 960, 1920: 1920, 5000: 1920} {
 		if got := Pick(a, w).Width; got != want {

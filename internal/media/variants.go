@@ -15,7 +15,8 @@ var widths = [...]int{320, 640, 960, 1280, 1920}
 // Variant is one resized rendition of an asset.
 type Variant struct {
 	Width, Height int
-	URL           string // site path: /media/{assetID}/{hash16}-{width}.jpg
+	URL           string // site path: /media/{assetID}/{hash16}-{width}.jpg (or .png)
+	WebP          string // the same width as WebP: /media/{assetID}/{hash16}-{width}.webp
 }
 
 // sizesFor lists the variant sizes of a w×h original, narrowest first: every
@@ -59,23 +60,34 @@ func Variants(a news.Asset) []Variant {
 	sizes := sizesFor(a.Width, a.Height)
 	out := make([]Variant, len(sizes))
 	for i, s := range sizes {
-		out[i] = Variant{Width: s.X, Height: s.Y, URL: variantURL(a, s.X)}
+		out[i] = Variant{Width: s.X, Height: s.Y, URL: variantURL(a, s.X, extFor(a.MIME)), WebP: variantURL(a, s.X, ".webp")}
 	}
 	return out
 }
 
-func variantURL(a news.Asset, width int) string {
-	return "/media/" + a.ID + "/" + a.Hash[:16] + "-" + strconv.Itoa(width) + extFor(a.MIME)
+func variantURL(a news.Asset, width int, ext string) string {
+	return "/media/" + a.ID + "/" + a.Hash[:16] + "-" + strconv.Itoa(width) + ext
 }
 
-// SrcSet returns "URL 320w, URL 640w, ..." for <img srcset>.
-func SrcSet(a news.Asset) string {
+// SrcSet returns "URL 320w, URL 640w, ..." for <img srcset>: the JPEG (or
+// PNG) variants every browser reads.
+func SrcSet(a news.Asset) string { return srcSet(a, false) }
+
+// SrcSetWebP is SrcSet of the WebP variants, for a <picture>'s
+// <source type="image/webp">.
+func SrcSetWebP(a news.Asset) string { return srcSet(a, true) }
+
+func srcSet(a news.Asset, webp bool) string {
 	var b strings.Builder
 	for i, v := range Variants(a) {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString(v.URL)
+		u := v.URL
+		if webp {
+			u = v.WebP
+		}
+		b.WriteString(u)
 		b.WriteByte(' ')
 		b.WriteString(strconv.Itoa(v.Width))
 		b.WriteByte('w')

@@ -155,10 +155,16 @@ func storyPath(base string, s news.Summary) string {
 	return base + "/" + s.Section.Slug + "/" + slug + "-" + s.ID
 }
 
-// picture renders a responsive image of an asset.
+// picture renders a responsive image of an asset: the WebP variants for
+// browsers that take them, the JPEG (or PNG) <img> for every other.
 func picture(a news.Asset, alt, sizes string, lazy bool) template.HTML {
 	v := media.Pick(a, 960)
+	if v.URL == "" {
+		return ""
+	}
 	var b strings.Builder
+	fmt.Fprintf(&b, `<picture><source type="image/webp" srcset="%s" sizes="%s">`,
+		html.EscapeString(media.SrcSetWebP(a)), html.EscapeString(sizes))
 	fmt.Fprintf(&b, `<img src="%s" srcset="%s" sizes="%s" width="%d" height="%d" alt="%s"`,
 		html.EscapeString(v.URL), html.EscapeString(media.SrcSet(a)), html.EscapeString(sizes), v.Width, v.Height, html.EscapeString(alt))
 	if lazy {
@@ -166,7 +172,7 @@ func picture(a news.Asset, alt, sizes string, lazy bool) template.HTML {
 	} else {
 		b.WriteString(` fetchpriority="high"`)
 	}
-	b.WriteString(">")
+	b.WriteString("></picture>")
 	return template.HTML(b.String())
 }
 
