@@ -188,11 +188,15 @@ func TestPreModeration(t *testing.T) {
 		!strings.Contains(body, `href="`+storyPath+`"`) {
 		t.Fatalf("comments page %d:\n%s", resp.StatusCode, body)
 	}
-	// Feeds and the lite page carry no comment.
+	// Feeds and the lite page carry no comment; the lite page links to
+	// the comments page, which needs no script.
 	for _, p := range []string{"/feeds/en/rss.xml", "/lite" + storyPath} {
 		if _, b := e.Get(t, p); strings.Contains(b, "A first comment") {
 			t.Errorf("%s shows a comment", p)
 		}
+	}
+	if _, b := e.Get(t, "/lite"+storyPath); !strings.Contains(b, `href="`+cpath+`"`) || strings.Contains(b, "<script") {
+		t.Errorf("the lite story does not link its comments page %s (or loads a script)", cpath)
 	}
 }
 

@@ -223,6 +223,9 @@ type LiteStoryPage struct {
 	// Translations are the story in other services, linking to their lite
 	// pages.
 	Translations []LiteTranslation
+	// Comments is the story's comments page (plain HTML, no script) when
+	// readers may comment; "" otherwise.
+	Comments string
 }
 
 // LiteTranslation is a link to a translation's lite page.
@@ -249,6 +252,9 @@ func (s *Site) liteStory(rq *request, svc news.Service, sectionSlug, last string
 		l.scriptAlts = nil
 	}
 	page := &LiteStoryPage{Layout: l, P: p}
+	if page.Comments, err = s.commentsLink(rq.ctx, p.Story); err != nil {
+		return nil, err
+	}
 	var names []string
 	for _, a := range p.Authors {
 		names = append(names, a.Name)

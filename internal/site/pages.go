@@ -283,6 +283,23 @@ type StoryPage struct {
 	Comments string
 }
 
+// commentsLink is the story's comments page when readers may comment on
+// it, "" otherwise.
+func (s *Site) commentsLink(ctx context.Context, st news.Story) (string, error) {
+	ct, ok := s.store.(commentThreads)
+	if !ok {
+		return "", nil
+	}
+	th, err := ct.CommentThread(ctx, st.ID)
+	if err != nil && !errors.Is(err, news.ErrNotFound) {
+		return "", err
+	}
+	if err == nil && th.Open() {
+		return "/comments/" + st.Service + "/" + st.ID, nil
+	}
+	return "", nil
+}
+
 // commentThreads is the part of a store that says whether a story takes
 // comments (news.CommentStore).
 type commentThreads interface {
@@ -367,14 +384,8 @@ func (s *Site) storyPage(rq *request, svc news.Service, sectionSlug, last string
 		}
 	}
 	page := &StoryPage{Layout: l, P: p}
-	if ct, ok := s.store.(commentThreads); ok {
-		th, err := ct.CommentThread(rq.ctx, p.Story.ID)
-		if err != nil && !errors.Is(err, news.ErrNotFound) {
-			return nil, err
-		}
-		if err == nil && th.Open() {
-			page.Comments = "/comments/" + p.Story.Service + "/" + p.Story.ID
-		}
+	if page.Comments, err = s.commentsLink(rq.ctx, p.Story); err != nil {
+		return nil, err
 	}
 	page.Byline = l.byline(p.Authors)
 	if c.Lead != nil {
