@@ -45,7 +45,7 @@ type revisionsData struct {
 
 // plainLines is a revision as the diff reads it: one line per field and
 // block.
-func plainLines(c news.Content) []string {
+func plainLines(c news.Content, authors map[string]string) []string {
 	lines := []string{"Headline: " + c.Headline.Plain()}
 	if d := c.Deck.Plain(); d != "" {
 		lines = append(lines, "Deck: "+d)
@@ -57,7 +57,14 @@ func plainLines(c news.Content) []string {
 		lines = append(lines, "Lead image "+f.AssetID+": "+f.Alt+" | "+f.Caption.Plain()+" | "+f.Credit)
 	}
 	if len(c.AuthorIDs) > 0 {
-		lines = append(lines, "Bylines: "+strings.Join(c.AuthorIDs, ", "))
+		names := make([]string, len(c.AuthorIDs))
+		for i, id := range c.AuthorIDs {
+			names[i] = id
+			if n, ok := authors[id]; ok {
+				names[i] = n
+			}
+		}
+		lines = append(lines, "Bylines: "+strings.Join(names, ", "))
 	}
 	for _, b := range c.Body.Blocks {
 		var s string
@@ -149,8 +156,8 @@ func diffWords(x, y string) []diffOp {
 
 // diffContent compares two revisions line by line; a removed line
 // followed by an added one is shown as one changed line, word by word.
-func diffContent(x, y news.Content) []diffLine {
-	a, b := plainLines(x), plainLines(y)
+func diffContent(x, y news.Content, authors map[string]string) []diffLine {
+	a, b := plainLines(x, authors), plainLines(y, authors)
 	var out []diffLine
 	i, j := 0, 0
 	for _, p := range append(lcs(a, b), [2]int{len(a), len(b)}) {
@@ -211,7 +218,15 @@ func (a *Admin) revisionsPage(w http.ResponseWriter, r *http.Request, actor *aut
 	}
 	if okA {
 		d.ANum, d.BNum = d.Revs[ia].N, d.Revs[ib].N
-		d.Diff = diffContent(revs[ia].Content, revs[ib].Content)
+		list, err := a.cfg.Stories.Authors(ctx, sc.Story.Service)
+		if err != nil {
+			return err
+		}
+		authors := map[string]string{}
+		for _, au := range list {
+			authors[au.ID] = au.Name
+		}
+		d.Diff = diffContent(revs[ia].Content, revs[ib].Content, authors)
 		for _, l := range d.Diff {
 			if l.Kind != "same" {
 				d.Changed = true
