@@ -347,7 +347,8 @@ type storyData struct {
 	Deck        string
 	Caption     string
 	BodyJSON    string
-	AssetsJSON  string // the images the body editor offers
+	AssetsJSON  string   // the images the body editor offers
+	Unsaved     []string // a refused save's text, line by line, to copy from
 	Sections    []news.Section
 	Tags        []choice
 	Authors     []choice
@@ -668,7 +669,19 @@ func (a *Admin) storyUpdate(w http.ResponseWriter, r *http.Request, actor *auth.
 	base := a.ownBase(ctx, actor, sc, r.PostFormValue("base_revision"))
 	if base != sc.Story.HeadRev || !sameContent(c, sc.Head.Content) {
 		if _, err := a.saveContent(ctx, actor, sc, base, c); err != nil {
-			return err
+			var se *storyError
+			if !errors.As(err, &se) || se.status != http.StatusConflict {
+				return err
+			}
+			// Refused: show the story as it now is, with the person's own
+			// text beside it so nothing they wrote is lost.
+			d, verr := a.storyView(ctx, actor, sc, false)
+			if verr != nil {
+				return verr
+			}
+			d.Unsaved = plainLines(c, nil)
+			a.render(w, r, http.StatusConflict, "story", &page{Title: "Edit: " + d.Headline, Here: "stories", Actor: actor, Error: se.msg, Data: d})
+			return nil
 		}
 	} else if err := a.checkLock(ctx, actor, sc.Story.ID); err != nil {
 		return err

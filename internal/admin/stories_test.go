@@ -421,6 +421,9 @@ func TestStoryConflicts(t *testing.T) {
 	if !strings.Contains(html.UnescapeString(b.body), "Name ann@example.org saved a newer version") && !strings.Contains(html.UnescapeString(b.body), "Name ben@example.org saved a newer version") {
 		t.Errorf("stale form message:\n%s", b.body)
 	}
+	if !strings.Contains(b.body, `data-qalam="unsaved"`) || !strings.Contains(b.body, "Headline: Stale") {
+		t.Error("the refused form's text is not shown back")
+	}
 	if after, _ := d.store.Revisions(context.Background(), id); len(after) != len(revs) {
 		t.Error("stale save stored a revision")
 	}
