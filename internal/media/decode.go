@@ -53,7 +53,10 @@ func probe(data []byte) (format, error) {
 	}
 	f := sniff(data)
 	if f == 0 {
-		return 0, refuse(ErrUnsupported, "not a JPEG, PNG, GIF or WebP image")
+		return 0, refuse(ErrUnsupported, "%s", notAnImage(data))
+	}
+	if f == fmtWebP && animatedWebP(data) {
+		return 0, refuse(ErrUnsupported, "animated WebP images are not accepted; upload a still image")
 	}
 	var cfg image.Config
 	var err error

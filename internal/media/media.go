@@ -56,10 +56,6 @@ var (
 	ErrCorrupt     = errors.New("corrupt or truncated image")
 )
 
-func refuse(kind error, format string, args ...any) error {
-	return fmt.Errorf("media: %w: %w: %s", news.ErrInvalid, kind, fmt.Sprintf(format, args...))
-}
-
 // Library stores media files under Dir (the data dir's "media" folder) and
 // records assets in Store.
 type Library struct {
