@@ -195,7 +195,8 @@ type storyRowView struct {
 	news.StoryRow
 	Title    string
 	EditedBy string
-	Pending  bool // published with a newer revision than the live one
+	Pending  bool   // published with a newer revision than the live one
+	OpenBy   string // someone else who has it open now
 }
 
 func (a *Admin) storiesPage(w http.ResponseWriter, r *http.Request, actor *auth.Actor) error {
@@ -242,13 +243,18 @@ func (a *Admin) storiesPage(w http.ResponseWriter, r *http.Request, actor *auth.
 		rows = append(rows, got...)
 	}
 	sort.SliceStable(rows, func(i, j int) bool { return rows[i].Modified.After(rows[j].Modified) })
+	now := a.auth.Now()
 	names := map[string]string{}
 	for _, row := range rows {
 		if _, ok := names[row.EditedBy]; !ok {
 			names[row.EditedBy] = a.staffName(ctx, row.EditedBy)
 		}
-		d.Rows = append(d.Rows, storyRowView{StoryRow: row, Title: row.Headline.Plain(), EditedBy: names[row.EditedBy],
-			Pending: row.Pub == news.PubPublished && row.LiveRev != row.HeadRev})
+		v := storyRowView{StoryRow: row, Title: row.Headline.Plain(), EditedBy: names[row.EditedBy],
+			Pending: row.Pub == news.PubPublished && row.LiveRev != row.HeadRev}
+		if l := (news.EditLock{Holder: row.OpenBy, Seen: row.Seen}); row.OpenBy != actor.ID && l.Held(now, LockIdle) {
+			v.OpenBy = a.staffName(ctx, row.OpenBy)
+		}
+		d.Rows = append(d.Rows, v)
 	}
 	a.render(w, r, http.StatusOK, "stories", &page{Title: "Stories", Here: "stories", Actor: actor, Notice: q.Get("done"), Data: d})
 	return nil

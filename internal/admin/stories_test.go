@@ -387,6 +387,10 @@ func TestStoryConflicts(t *testing.T) {
 	if baseA != baseB {
 		t.Fatal("different bases")
 	}
+	b.get("/admin/stories?service=kk")
+	if !strings.Contains(b.body, "(open by Name ann@example.org)") {
+		t.Error("the list does not say who has the story open")
+	}
 	// Ann saves; Ben takes over and saves from the same base: refused as
 	// stale, naming Ann.
 	if st, _ := autosave(t, a, id, baseA, bodyJSON(t, "Ann's text.")); st != 200 {

@@ -94,6 +94,10 @@ type StoryRow struct {
 	CreatedBy string    // who created the story (Staff.ID)
 	EditedBy  string    // who saved the newest revision (Staff.ID)
 	Edited    time.Time // when
+	// OpenBy and Seen are the story's edit lock (OpenBy "" when none):
+	// whether it is still held is the caller's call (EditLock.Held).
+	OpenBy string
+	Seen   time.Time
 }
 
 // WorkflowStore keeps edit locks and preview links and lists stories for

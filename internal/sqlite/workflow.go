@@ -51,8 +51,9 @@ func (db *DB) StoryList(ctx context.Context, f news.StoryFilter) ([]news.StoryRo
 	}
 	args = append(args, limit)
 	q := `SELECT s.id, s.service, s.section_id, s.slug, s.grp, s.status, s.pub, s.publish_at, s.updated_at, s.live_rev, s.head_rev, s.created, s.modified,
-			h.headline, first.created_by, h.created_by, h.created
+			h.headline, first.created_by, h.created_by, h.created, COALESCE(l.holder, ''), l.seen
 		FROM stories s
+		LEFT JOIN edit_locks l ON l.story_id = s.id
 		JOIN revisions h ON h.id = s.head_rev
 		JOIN revisions first ON first.story_id = s.id AND first.n = 1
 		WHERE ` + strings.Join(where, " AND ") + `
@@ -62,7 +63,7 @@ func (db *DB) StoryList(ctx context.Context, f news.StoryFilter) ([]news.StoryRo
 		s := &r.Story
 		err := sc.Scan(&s.ID, &s.Service, &s.SectionID, &s.Slug, &s.Group, &s.Status, &s.Pub,
 			timeCol(&s.PublishAt), timeCol(&s.UpdatedAt), &s.LiveRev, &s.HeadRev, timeCol(&s.Created), timeCol(&s.Modified),
-			jsonCol(&r.Headline), &r.CreatedBy, &r.EditedBy, timeCol(&r.Edited))
+			jsonCol(&r.Headline), &r.CreatedBy, &r.EditedBy, timeCol(&r.Edited), &r.OpenBy, timeCol(&r.Seen))
 		return r, err
 	}, q, args...)
 }

@@ -69,6 +69,12 @@ func TestStoryList(t *testing.T) {
 	if _, err := s.StoryList(ctx, news.StoryFilter{Services: []string{"kk"}, Status: "published"}); !errors.Is(err, news.ErrInvalid) {
 		t.Errorf("bad status: %v", err)
 	}
+	if _, err := s.AcquireLock(ctx, st.ID, "carol", time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC), time.Minute, false); err != nil {
+		t.Fatal(err)
+	}
+	if rows, err := s.StoryList(ctx, news.StoryFilter{Services: []string{"kk"}}); err != nil || rows[0].OpenBy != "carol" || rows[0].Seen.IsZero() {
+		t.Errorf("lock in the list: %+v %v", rows, err)
+	}
 	if owner, err := s.StoryOwner(ctx, st.ID); err != nil || owner != "alice" {
 		t.Errorf("owner %q %v", owner, err)
 	}
