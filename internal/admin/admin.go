@@ -70,6 +70,10 @@ type Config struct {
 	// /admin/comments and the commenter export (comments.go, exports.go;
 	// with Newsletters, the subscriber export too); nil hides them.
 	Comments news.CommentStore
+	// Library stores uploads (media.Library) for the media library at
+	// /admin/media (media.go), with Stories when it is a news.MediaStore;
+	// nil hides the library.
+	Library MediaLibrary
 }
 
 // CookieName is the session cookie. The __Host- prefix makes browsers
@@ -135,7 +139,7 @@ func parseTemplates(static *assets.Static) (map[string]*template.Template, error
 	pages := map[string]*template.Template{}
 	for _, name := range []string{"login", "factor", "setup", "enroll", "codes", "home", "sessions", "people", "link", "audit", "error", "mirrors",
 		"stories", "story-new", "story", "story-revisions", "story-unpublish", "story-phone", "curation",
-		"comments", "subscribers", "banner", "passkeys"} {
+		"comments", "subscribers", "banner", "passkeys", "media", "media-item"} {
 		t, err := template.Must(base.Clone()).ParseFS(assets.Templates, "templates/admin-"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("admin template %s: %w", name, err)
@@ -230,6 +234,8 @@ type page struct {
 	CanComments, CanSubscribers bool
 	// CanBanner: may set a service's breaking-news banner somewhere.
 	CanBanner bool
+	// CanMedia: may see a service's media library somewhere.
+	CanMedia bool
 	// Passkeys: the admin origin allows passkeys (admin-passkey.js).
 	Passkeys bool
 }
@@ -246,6 +252,7 @@ func (a *Admin) render(w http.ResponseWriter, r *http.Request, status int, name 
 		p.CanStories, p.CanCurate = a.storyNav(p.Actor)
 		p.CanComments = a.cfg.Comments != nil && a.cfg.Stories != nil && anyService(p.Actor, news.ActModerate)
 		p.CanBanner = a.cfg.Stories != nil && anyService(p.Actor, news.ActBanner)
+		p.CanMedia = a.mediaStore() != nil && anyService(p.Actor, news.ActWrite)
 		p.CanSubscribers = a.cfg.Comments != nil && a.cfg.Stories != nil && a.cfg.Newsletters != nil && anyService(p.Actor, news.ActExport)
 	}
 	var buf bytes.Buffer

@@ -122,7 +122,7 @@ func New(opts config.Options, store news.Store, lib *media.Library, log *slog.Lo
 				Issuer: "qalam " + opts.AdminOrigin.Host}),
 			Static: static, Origin: opts.AdminOrigin, TrustedProxies: opts.TrustedProxies, Log: log, NotFound: s.Site,
 			Mirrors: store, Stories: store, Workflow: wf, Webhooks: wh, Telegram: tg, Newsletters: nls,
-			Preview: s.Site.Preview, ReaderOrigin: opts.Primary.String(), Media: lib.Handler, Comments: cms})
+			Preview: s.Site.Preview, ReaderOrigin: opts.Primary.String(), Media: lib.Handler, Library: lib, Comments: cms})
 		if err != nil {
 			return nil, err
 		}
@@ -157,7 +157,16 @@ func New(opts config.Options, store news.Store, lib *media.Library, log *slog.Lo
 	var h http.Handler = mux
 	h = s.mirrorRoutes(h)
 	h = hosts.Check(h)
-	h = httpkit.Secure(maxBody, h)
+	// Bodies are bounded to maxBody, but for the admin's image upload
+	// (admin/media.go), which bounds its own to one image.
+	small, upload := httpkit.Secure(maxBody, h), httpkit.Secure(media.MaxUploadBody, h)
+	h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && r.URL.Path == "/admin/media" {
+			upload.ServeHTTP(w, r)
+			return
+		}
+		small.ServeHTTP(w, r)
+	})
 	if opts.AccessLog {
 		h = httpkit.AccessLog(log, h)
 	}
