@@ -105,6 +105,9 @@ const (
 	// ActExport: see and export readers' addresses (commenter emails,
 	// newsletter subscribers) and set the service's comment rules.
 	ActExport Action = "export"
+	// ActLive: post and remove entries of a live blog the service runs
+	// (opening one is publishing: ActPublish).
+	ActLive Action = "live"
 )
 
 // minRole is the least role that may take each action in its service.
@@ -124,6 +127,7 @@ var minRole = map[Action]Role{
 	ActAudit:    RoleAdmin,
 	ActModerate: RoleEditor,
 	ActExport:   RoleChief,
+	ActLive:     RoleEditor,
 }
 
 // Actions lists every action, for tests and documentation.

@@ -55,6 +55,7 @@ func Run(t *testing.T, open func(t *testing.T) news.Store) {
 	}
 	tests = append(tests, jobTests...)
 	tests = append(tests, mirrorTests...)
+	tests = append(tests, liveBlogTests...)
 	tests = append(tests, searchTests...)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
