@@ -163,6 +163,9 @@ func (l *Library) Repair(ctx context.Context, a news.Asset) error {
 		return err
 	}
 	defer l.release()
+	if l.complete(a) {
+		return nil // made meanwhile (two first requests for a WebP variant)
+	}
 	// No probe: the original is ours, already checked, and may exceed
 	// MaxBytes once re-encoded (a large transparent PNG).
 	img, _, err := decode(sniff(orig), orig)
@@ -246,6 +249,20 @@ func (l *Library) store(ctx context.Context, a news.Asset, img *image.RGBA, orig
 		syncDir(d)
 	}
 	return nil
+}
+
+// complete reports whether every file of the asset is on disk.
+func (l *Library) complete(a news.Asset) bool {
+	ext := extFor(a.MIME)
+	if !exists(l.origPath(a.Hash, ext)) {
+		return false
+	}
+	for _, s := range sizesFor(a.Width, a.Height) {
+		if !exists(l.variantPath(a.Hash, s.X, ext)) || !exists(l.variantPath(a.Hash, s.X, ".webp")) {
+			return false
+		}
+	}
+	return true
 }
 
 func (l *Library) origPath(hash, ext string) string {
