@@ -117,3 +117,115 @@
     open();
   }
 }());
+
+// A live blog's entries (internal/live): new ones are added at the top of
+// the list as they are posted. The entry HTML is made by the server from
+// the stored, sanitized document; it is parsed inert in a <template> and
+// moved into the list.
+(function () {
+  'use strict';
+  var box = document.querySelector('[data-live-story]');
+  var list = box && box.querySelector('[data-qalam="live-entries"]');
+  if (!box || !list) {
+    return;
+  }
+  var base = box.getAttribute('data-live-story');
+  var root = document.getElementById('live-banner');
+  var pollMs = Math.max(1000, parseInt(root && root.getAttribute('data-poll-ms'), 10) || 30000);
+  var after = parseInt(box.getAttribute('data-after'), 10) || 0;
+  var polling = !window.EventSource || (root && root.getAttribute('data-stream') === 'off');
+  var stream = null;
+  var timer = null;
+
+  function add(e) {
+    if (!e || typeof e.seq !== 'number' || e.seq <= after || document.getElementById('entry-' + e.seq)) {
+      return;
+    }
+    var li = document.createElement('li');
+    li.id = 'entry-' + e.seq;
+    li.setAttribute('data-seq', String(e.seq));
+    var p = document.createElement('p');
+    p.className = 'live-time';
+    var t = document.createElement('time');
+    t.setAttribute('datetime', e.iso);
+    t.textContent = e.time;
+    p.appendChild(t);
+    li.appendChild(p);
+    var tpl = document.createElement('template');
+    if (e.title) {
+      var h = document.createElement('h3');
+      tpl.innerHTML = e.title;
+      h.appendChild(tpl.content);
+      li.appendChild(h);
+    }
+    var body = document.createElement('div');
+    body.className = 'live-body';
+    tpl = document.createElement('template');
+    tpl.innerHTML = e.body;
+    body.appendChild(tpl.content);
+    li.appendChild(body);
+    list.insertBefore(li, list.firstChild);
+    after = e.seq;
+  }
+
+  function poll() {
+    var xhr = new XMLHttpRequest();
+    xhr.open('GET', base + 'entries.json?after=' + after);
+    xhr.onload = function () {
+      if (xhr.status === 200) {
+        try {
+          JSON.parse(xhr.responseText).entries.forEach(add);
+        } catch (err) { /* keep the page as it is */ }
+      }
+    };
+    xhr.send();
+  }
+
+  function open() {
+    if (polling) {
+      if (timer === null) {
+        poll();
+        timer = window.setInterval(poll, pollMs);
+      }
+      return;
+    }
+    if (stream) {
+      return;
+    }
+    stream = new window.EventSource(base + 'events?after=' + after);
+    stream.addEventListener('entry', function (ev) {
+      try {
+        add(JSON.parse(ev.data));
+      } catch (err) { /* keep the page as it is */ }
+    });
+    stream.onerror = function () {
+      if (stream && stream.readyState === window.EventSource.CLOSED) {
+        stream = null;
+        polling = true;
+        open();
+      }
+    };
+  }
+
+  function close() {
+    if (stream) {
+      stream.close();
+      stream = null;
+    }
+    if (timer !== null) {
+      window.clearInterval(timer);
+      timer = null;
+    }
+  }
+
+  document.addEventListener('visibilitychange', function () {
+    if (document.visibilityState === 'visible') {
+      open();
+    } else {
+      close();
+    }
+  });
+  if (document.visibilityState !== 'hidden') {
+    open();
+  }
+}());

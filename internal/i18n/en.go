@@ -92,6 +92,8 @@ var enCatalog = &Catalog{
 		"mirrors.title":   "Where to find us",
 		"mirrors.intro":   "If our main address is blocked where you are, these addresses serve the same site. Save this page: the list changes when addresses are blocked.",
 		"mirrors.current": "You are reading us at this address.",
+		"liveblog.title":  "Live updates",
+		"liveblog.now":    "live",
 		"mirrors.onion":   "Tor onion address (open it in Tor Browser)",
 		"mirrors.lite":    "lite version: text first, for slow connections",
 		"mirrors.data":    "The list as data, for apps",

@@ -51,6 +51,8 @@ type Config struct {
 	// Heartbeat is how often an idle stream gets a comment line.
 	Heartbeat time.Duration
 	Log       *slog.Logger
+	// Now is the clock public reads are made at; time.Now by default.
+	Now func() time.Time
 }
 
 // Hub serves the streams and pushes changes to them.
@@ -74,6 +76,9 @@ func New(c Config) *Hub {
 	}
 	if c.Log == nil {
 		c.Log = slog.Default()
+	}
+	if c.Now == nil {
+		c.Now = time.Now
 	}
 	return &Hub{cfg: c, subs: map[string]map[chan struct{}]bool{}, last: map[string]Banner{}, closed: make(chan struct{})}
 }
@@ -121,9 +126,14 @@ func (h *Hub) banner(ctx context.Context, seg string) (Banner, error) {
 	return out, nil
 }
 
-// ServeHTTP answers /live/{view}/events and /live/{view}/banner.json.
+// ServeHTTP answers /live/{view}/events and /live/{view}/banner.json, and
+// a live blog's /live/{view}/story/{id}/events and .../entries.json.
 func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rest, _ := strings.CutPrefix(r.URL.Path, "/live/")
+	if view, story, ok := strings.Cut(rest, "/story/"); ok && !strings.Contains(view, "/") {
+		h.serveStory(w, r, view, story)
+		return
+	}
 	seg, file, ok := strings.Cut(rest, "/")
 	if !ok || (file != "events" && file != "banner.json") || (r.Method != http.MethodGet && r.Method != http.MethodHead) {
 		http.NotFound(w, r)
@@ -150,55 +160,56 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.stream(w, r, seg, b)
 }
 
-func (h *Hub) stream(w http.ResponseWriter, r *http.Request, seg string, first Banner) {
+// admit admits one more stream and starts its answer; false (after a 503)
+// past Max. The caller must call the returned done when the stream ends.
+func (h *Hub) admit(w http.ResponseWriter) (rc *http.ResponseController, done func(), ok bool) {
 	if n := h.open.Add(1); n > int64(h.cfg.Max) {
 		h.open.Add(-1)
 		w.Header().Set("Retry-After", "30")
 		w.Header().Set("Cache-Control", "no-store")
-		http.Error(w, "503 Service Unavailable: too many live streams; poll banner.json", http.StatusServiceUnavailable)
-		return
+		http.Error(w, "503 Service Unavailable: too many live streams; poll the JSON document instead", http.StatusServiceUnavailable)
+		return nil, nil, false
 	}
-	defer h.open.Add(-1)
-	rc := http.NewResponseController(w)
+	rc = http.NewResponseController(w)
 	// A stream outlives the server's write timeout by design.
 	if err := rc.SetWriteDeadline(time.Time{}); err != nil && !errors.Is(err, http.ErrNotSupported) {
-		return
+		h.open.Add(-1)
+		return nil, nil, false
 	}
 	hd := w.Header()
 	hd.Set("Content-Type", "text/event-stream; charset=utf-8")
 	hd.Set("Cache-Control", "no-store")
 	hd.Set("X-Accel-Buffering", "no") // nginx and similar proxies: do not buffer
 	w.WriteHeader(http.StatusOK)
+	fmt.Fprint(w, "retry: 10000\n\n")
+	return rc, func() { h.open.Add(-1) }, true
+}
 
-	// A stream is woken when its view's banner changes and then sends the
-	// latest state, so a slow reader skips intermediate states but always
-	// ends on the current one. It joins before reading the state it starts
-	// with: a change after the read wakes it, one before is in the read.
+// join subscribes a stream to key's changes. It joins before the stream
+// reads the state it starts with: a change after the read wakes it, one
+// before is in the read.
+func (h *Hub) join(key string) (wake chan struct{}, leave func()) {
 	ch := make(chan struct{}, 1)
 	h.mu.Lock()
-	if h.subs[seg] == nil {
-		h.subs[seg] = map[chan struct{}]bool{}
+	if h.subs[key] == nil {
+		h.subs[key] = map[chan struct{}]bool{}
 	}
-	h.subs[seg][ch] = true
+	h.subs[key][ch] = true
 	h.mu.Unlock()
-	defer func() {
+	return ch, func() {
 		h.mu.Lock()
-		delete(h.subs[seg], ch)
-		if len(h.subs[seg]) == 0 {
-			delete(h.subs, seg)
-			delete(h.last, seg)
+		delete(h.subs[key], ch)
+		if len(h.subs[key]) == 0 {
+			delete(h.subs, key)
+			delete(h.last, key)
 		}
 		h.mu.Unlock()
-	}()
-	if b, err := h.banner(r.Context(), seg); err == nil {
-		first = b
 	}
+}
 
-	fmt.Fprint(w, "retry: 10000\n\n")
-	if !h.send(w, rc, first) {
-		return
-	}
-	sent := first
+// loop runs a stream until the reader goes or the hub closes: on every
+// wake it calls step, and sends a heartbeat when idle.
+func (h *Hub) loop(w http.ResponseWriter, r *http.Request, rc *http.ResponseController, wake chan struct{}, step func() bool) {
 	tick := time.NewTicker(h.cfg.Heartbeat)
 	defer tick.Stop()
 	for {
@@ -207,15 +218,9 @@ func (h *Hub) stream(w http.ResponseWriter, r *http.Request, seg string, first B
 			return
 		case <-h.closed:
 			return
-		case <-ch:
-			h.mu.Lock()
-			b, ok := h.last[seg]
-			h.mu.Unlock()
-			if ok && b != sent {
-				if !h.send(w, rc, b) {
-					return
-				}
-				sent = b
+		case <-wake:
+			if !step() {
+				return
 			}
 		case <-tick.C:
 			if _, err := fmt.Fprint(w, ": heartbeat\n\n"); err != nil || rc.Flush() != nil {
@@ -223,6 +228,37 @@ func (h *Hub) stream(w http.ResponseWriter, r *http.Request, seg string, first B
 			}
 		}
 	}
+}
+
+// stream is a banner stream: the current banner, then every change. A
+// slow reader skips intermediate states but always ends on the current one.
+func (h *Hub) stream(w http.ResponseWriter, r *http.Request, seg string, first Banner) {
+	rc, done, ok := h.admit(w)
+	if !ok {
+		return
+	}
+	defer done()
+	wake, leave := h.join(seg)
+	defer leave()
+	if b, err := h.banner(r.Context(), seg); err == nil {
+		first = b
+	}
+	if !h.send(w, rc, first) {
+		return
+	}
+	sent := first
+	h.loop(w, r, rc, wake, func() bool {
+		h.mu.Lock()
+		b, ok := h.last[seg]
+		h.mu.Unlock()
+		if ok && b != sent {
+			if !h.send(w, rc, b) {
+				return false
+			}
+			sent = b
+		}
+		return true
+	})
 }
 
 // send writes one banner event and flushes it.
@@ -248,6 +284,18 @@ func (h *Hub) Changed(ctx context.Context) {
 	}
 	h.mu.Unlock()
 	for _, v := range views {
+		if strings.Contains(v, "/story/") {
+			// A live blog's streams read what they lack themselves.
+			h.mu.Lock()
+			for ch := range h.subs[v] {
+				select {
+				case ch <- struct{}{}:
+				default:
+				}
+			}
+			h.mu.Unlock()
+			continue
+		}
 		b, err := h.banner(ctx, v)
 		if err != nil {
 			h.cfg.Log.Warn("live banner", "view", v, "err", err)

@@ -81,7 +81,7 @@ func New(opts config.Options, store news.Store, lib *media.Library, log *slog.Lo
 	if err != nil {
 		return nil, err
 	}
-	s.Live = live.New(live.Config{Store: store, Max: opts.MaxStreams, Log: log})
+	s.Live = live.New(live.Config{Store: store, Max: opts.MaxStreams, Log: log, Now: now})
 	s.Site, err = site.New(site.Config{Live: true, LivePoll: opts.LivePoll, NoStreams: opts.MaxStreams == 0, Country: country, CountryVary: countryVary, Newsletter: opts.Newsletter.Enabled(), Store: store, Static: static, Cache: s.cache, Now: now, Log: log, Primary: opts.Primary.String(), Fingerprint: fingerprint, Origin: hosts.Origin,
 		MediaSize: func(ctx context.Context, u string) int64 { return headSize(ctx, mediaHandler, u) }})
 	if err != nil {
@@ -247,7 +247,7 @@ func (s *Server) robots(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "public, max-age=3600")
 	origin := s.origin(r)
 	var b strings.Builder
-	b.WriteString("User-agent: *\nDisallow: /admin\nDisallow: /api/\nDisallow: /*/search\nAllow: /\n\n")
+	b.WriteString("User-agent: *\nDisallow: /admin\nDisallow: /api/\nDisallow: /*/search\nDisallow: /preview/\nDisallow: /comments/\nDisallow: /live/\nAllow: /\n\n")
 	b.WriteString("Sitemap: " + origin + "/sitemap.xml\n")
 	if s.ready.Load() {
 		if svcs, err := s.store.Services(r.Context()); err == nil {

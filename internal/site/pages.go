@@ -281,6 +281,8 @@ type StoryPage struct {
 	// shows here, never the comments themselves, so a comment never
 	// changes the story page's cached HTML.
 	Comments string
+	// LiveBlog is the story's live blog (liveblog.go); nil for a story.
+	LiveBlog *LiveBlogView
 }
 
 // commentsLink is the story's comments page when readers may comment on
@@ -411,7 +413,14 @@ func (s *Site) storyPage(rq *request, svc news.Service, sectionSlug, last string
 			images = append(images, l.OG.Image)
 		}
 	}
-	l.JSONLD = s.newsArticle(l, p, images, modified)
+	if page.LiveBlog, err = s.liveBlog(rq.ctx, rq, l, p.Story); err != nil {
+		return nil, err
+	}
+	ld := s.newsArticle(l, p, images, modified)
+	if page.LiveBlog != nil {
+		liveBlogPosting(ld, page.LiveBlog, iso(p.Story.PublishAt.In(l.loc)))
+	}
+	l.JSONLD = ld
 	return s.page("story", http.StatusOK, l, page)
 }
 
