@@ -324,8 +324,10 @@ func (a *Admin) mediaUpload(w http.ResponseWriter, r *http.Request, actor *auth.
 		}
 		return err
 	}
-	if _, _, err := a.servicesFor(r.Context(), actor, news.ActFile, svc); err != nil {
+	if _, cur, err := a.servicesFor(r.Context(), actor, news.ActFile, svc); err != nil {
 		return err // an unknown service
+	} else if cur.Code != svc {
+		return auth.ErrForbidden // no service named (an admin's hand-made form)
 	}
 	if !form.hasFile || len(form.data) == 0 {
 		return refuse(http.StatusBadRequest, svc, "Choose an image file to upload.")
