@@ -62,6 +62,7 @@ func (a *Admin) routes() {
 	a.storyRoutes()
 	a.commentRoutes()
 	a.bannerRoutes()
+	a.liveRoutes()
 	a.mediaRoutes()
 	a.passkeyRoutes()
 	a.handle("/admin/", public, func(w http.ResponseWriter, r *http.Request, actor *auth.Actor) error { return news.ErrNotFound })
