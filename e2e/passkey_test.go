@@ -13,6 +13,7 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/webauthn"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	"github.com/pquerna/otp/totp"
 
 	"qalam/internal/auth"
@@ -283,9 +284,9 @@ func TestPasskeysInBrowser(t *testing.T) {
 	logStep("second factor")
 	signOut(b)
 
-	// The passkey alone.
+	// The passkey alone, by keyboard.
 	axe("login page")
-	b.do(t, "signing in with the passkey", chromedp.Click(chromedp.CSS(`form[data-passkey=login] button[type=submit]`)))
+	b.do(t, "signing in with the passkey", chromedp.Focus(chromedp.CSS(`form[data-passkey=login] button[type=submit]`)), chromedp.KeyEvent(kb.Enter))
 	until(t, b, "signed in without a password", `location.pathname === '/admin' && document.querySelector('header form button').textContent.includes('desk')`)
 	if !audited(deskID, "login", "passkey") {
 		t.Error("no audit row for the passwordless sign-in")
@@ -356,6 +357,15 @@ func TestPasskeysInBrowser(t *testing.T) {
 		t.Errorf("%d passkeys after removing", n)
 	}
 
+	// The removed passkey no longer signs in; the login page says so in
+	// its live region.
+	signOut(b)
+	b.do(t, "signing in with the removed passkey", chromedp.Focus(chromedp.CSS(`form[data-passkey=login] button[type=submit]`)), chromedp.KeyEvent(kb.Enter))
+	until(t, b, "the refusal told", `document.querySelector('form[data-passkey=login] [aria-live]').textContent.includes('not accepted')`)
+	if !eval[bool](t, b, `document.activeElement === document.querySelector('form[data-passkey=login] button') && !document.activeElement.disabled`) {
+		t.Error("after the refusal the focus is not back on the passkey button")
+	}
+	axe("login page with an error")
 	checkHTML(t, pages)
 	reqs, console := b.rec.since(req0, con0)
 	if off := offOrigin(reqs, admin); len(off) > 0 {

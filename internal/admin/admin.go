@@ -139,7 +139,7 @@ func parseTemplates(static *assets.Static) (map[string]*template.Template, error
 	pages := map[string]*template.Template{}
 	for _, name := range []string{"login", "factor", "setup", "enroll", "codes", "home", "sessions", "people", "link", "audit", "error", "mirrors",
 		"stories", "story-new", "story", "story-revisions", "story-unpublish", "story-phone", "curation",
-		"comments", "subscribers", "banner", "passkeys", "media", "media-item", "story-live"} {
+		"comments", "subscribers", "banner", "passkeys", "media", "media-item"} {
 		t, err := template.Must(base.Clone()).ParseFS(assets.Templates, "templates/admin-"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("admin template %s: %w", name, err)
@@ -236,13 +236,17 @@ type page struct {
 	CanBanner bool
 	// CanMedia: may see a service's media library somewhere.
 	CanMedia bool
-	// Passkeys: the admin origin allows passkeys (admin-passkey.js).
-	Passkeys bool
+	// Passkeys: the admin origin allows passkeys (admin-passkey.js);
+	// HasPasskey: the actor holds one (the factor and confirm pages).
+	Passkeys, HasPasskey bool
 }
 
 // render executes a page; a template error is logged and answered 500.
 func (a *Admin) render(w http.ResponseWriter, r *http.Request, status int, name string, p *page) {
 	p.Passkeys = a.passkeys != nil
+	if p.Passkeys && p.Actor != nil && name == "factor" {
+		p.HasPasskey, _ = a.passkeys.Has(r.Context(), p.Actor.ID) // an error only hides the button
+	}
 	if p.Actor != nil {
 		p.CSRF = csrfToken(p.Actor.Token)
 		p.Back = safeNext(r.URL.Path)

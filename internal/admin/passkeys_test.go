@@ -149,10 +149,19 @@ func TestPasskeyEndpoints(t *testing.T) {
 	m.post("/admin/passkey/login/begin")
 	m.want(http.StatusBadRequest, "passwordless while signed in")
 
-	// The second-factor and confirm pages offer a passkey.
+	// The second-factor and confirm pages offer a passkey to those who
+	// hold one.
 	m.post("/admin/logout", "csrf", csrf)
 	m.post("/admin/login", "email", m.email, "password", password)
 	m.wantRedirect("/admin/2fa", "password")
+	m.get("/admin/2fa")
+	if strings.Contains(m.body, "data-passkey") {
+		t.Fatal("a passkey offered to someone without one")
+	}
+	f := news.Factor{Staff: m.id, Kind: news.FactorPasskey, Name: "key", Data: `{"id":"AAAA"}`, Created: s.clock.Now()}
+	if err := s.store.AddFactor(context.Background(), &f); err != nil {
+		t.Fatal(err)
+	}
 	m.get("/admin/2fa")
 	if !strings.Contains(m.body, `data-passkey="factor"`) || !strings.Contains(m.body, `data-begin="/admin/passkey/factor/begin"`) {
 		t.Fatalf("factor page:\n%s", m.body)

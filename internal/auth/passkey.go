@@ -516,6 +516,20 @@ func (p *Passkeys) FinishLogin(ctx context.Context, key string, response []byte,
 	return tok, nil
 }
 
+// Has reports whether the person holds a passkey.
+func (p *Passkeys) Has(ctx context.Context, staff string) (bool, error) {
+	fs, err := p.au.store.Factors(ctx, staff)
+	if err != nil {
+		return false, err
+	}
+	for _, f := range fs {
+		if f.Kind == news.FactorPasskey {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
 // PasskeyInfo is one passkey as its owner sees it in the list.
 type PasskeyInfo struct {
 	ID, Name          string
