@@ -127,7 +127,12 @@ func upload(t *testing.T, m *member, service, filename, ctype string, data []byt
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	fields := append([]string{"csrf", m.csrf, "service", service}, kv...)
+	accept := ""
 	for i := 0; i+1 < len(fields); i += 2 {
+		if fields[i] == "Accept" { // a header, not a field
+			accept = fields[i+1]
+			continue
+		}
 		mw.WriteField(fields[i], fields[i+1])
 	}
 	h := textproto.MIMEHeader{}
@@ -147,6 +152,9 @@ func upload(t *testing.T, m *member, service, filename, ctype string, data []byt
 	req.Header.Set("Origin", m.s.url)
 	req.Header.Set("Sec-Fetch-Site", "same-origin")
 	req.Header.Set("X-Forwarded-For", m.ip)
+	if accept != "" {
+		req.Header.Set("Accept", accept)
+	}
 	if m.cookie != "" {
 		req.AddCookie(&http.Cookie{Name: admin.CookieName, Value: m.cookie})
 	}
@@ -532,6 +540,22 @@ func TestMediaRoles(t *testing.T) {
 	}
 	if m, err := d.store.Media(context.Background(), "kk", id); err != nil || m.Alt != "" || m.Name != "a.jpg" {
 		t.Errorf("kk's item changed: %+v %v", m, err)
+	}
+
+	// From a script (the story editor): JSON answers.
+	upload(t, rep, "kk", "e.jpg", "image/jpeg", jpegOf(t, photo(404, 300)), "alt", "Alt", "credit", "Credit", "Accept", "application/json")
+	rep.want(http.StatusCreated, "JSON upload")
+	var pick map[string]any
+	if err := json.Unmarshal([]byte(rep.body), &pick); err != nil || pick["alt"] != "Alt" || pick["credit"] != "Credit" || pick["id"] == "" {
+		t.Errorf("JSON upload answered %s", rep.body)
+	}
+	upload(t, rep, "kk", "e.svg", "image/svg+xml", []byte("<svg/>"), "Accept", "application/json")
+	if rep.resp.StatusCode != http.StatusUnsupportedMediaType || !strings.Contains(rep.body, `"error":"This file was not accepted: SVG drawings`) {
+		t.Errorf("JSON refusal: %d %s", rep.resp.StatusCode, rep.body)
+	}
+	upload(t, contrib, "kk", "f.jpg", "image/jpeg", jpegOf(t, photo(405, 300)), "Accept", "application/json")
+	if contrib.resp.StatusCode != http.StatusForbidden || !strings.Contains(contrib.body, `"error"`) {
+		t.Errorf("contributor's JSON upload: %d %s", contrib.resp.StatusCode, contrib.body)
 	}
 
 	// CSRF: a missing or wrong token stores nothing.
