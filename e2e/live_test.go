@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"qalam/internal/config"
+	"qalam/internal/demo"
 	"qalam/internal/news"
 	"qalam/internal/servertest"
 )
@@ -88,4 +89,57 @@ func TestLiveBannerWithoutReload(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestLiveBlogEntryWithoutReload: a reader on a live blog's page sees a new
+// entry arrive at the top without reloading, with its markup intact.
+func TestLiveBlogEntryWithoutReload(t *testing.T) {
+	needBrowser(t)
+	e := servertest.Demo(t)
+	ctx := context.Background()
+	id := demo.LeadStoryKK
+	now := e.Clock.Now()
+	if err := e.Store.SetLiveBlog(ctx, id, true, now.Add(-time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	post := func(title, text string, at time.Time) {
+		le := news.LiveEntry{StoryID: id, Title: news.Text(title), Posted: at,
+			Body: news.Doc{Version: news.DocVersion, Blocks: []news.Block{{Type: news.BlockParagraph, Text: news.Inline{
+				{Text: text + " "}, {Text: "толығырақ", Marks: []news.Mark{{Type: news.MarkLink, Href: "/kk/"}}}}}}}}
+		if err := e.Store.PostLiveEntry(ctx, &le); err != nil {
+			t.Fatal(err)
+		}
+	}
+	post("Бірінші", "Сессия ашылды.", now.Add(-30*time.Minute))
+	e.Fresh(t)
+	path := localPath(t, e, storyPathOf(t, e, id))
+	b := newTab(t, 90*time.Second)
+	b.open(t, e.URL+path, 200)
+	if n := eval[int](t, b, `document.querySelectorAll('[data-qalam="live-entries"] > li').length`); n != 1 {
+		t.Fatalf("%d entries on load, want 1", n)
+	}
+	post("Екінші", "Депутаттар дауыс берді.", now)
+	e.Fresh(t)
+	waitUntil(t, b, "the new entry appears at the top", `(() => {
+		const li = document.querySelector('[data-qalam="live-entries"] > li');
+		return !!li && li.id === 'entry-2' && li.querySelector('h3').textContent === 'Екінші' &&
+			li.querySelector('.live-body a[href="/kk/"]') !== null && li.querySelector('time[datetime]') !== null;
+	})()`, 20*time.Second)
+	if n := eval[int](t, b, `document.querySelectorAll('[data-qalam="live-entries"] > li').length`); n != 2 {
+		t.Errorf("%d entries after the push, want 2", n)
+	}
+	_, console := b.rec.since(0, 0)
+	for _, c := range console {
+		t.Errorf("console: %s", c)
+	}
+}
+
+// storyPathOf is a story's reader URL as the API gives it.
+func storyPathOf(t *testing.T, e *servertest.Env, id string) string {
+	t.Helper()
+	var s struct {
+		URL string `json:"url"`
+	}
+	getJSON(t, e, "/api/v1/stories/"+id, &s)
+	return s.URL
 }
