@@ -1,6 +1,6 @@
 // Package auth is the newsroom's sign-in and access control, without HTTP:
-// passwords (argon2id), second factors (TOTP and recovery codes; passkeys
-// join them later), server-side sessions, one-time setup links, attempt
+// passwords (argon2id), second factors (TOTP and recovery codes here,
+// passkeys in passkey.go), server-side sessions, one-time setup links, attempt
 // limits, the permission checks every admin action goes through, and the
 // audit log. It works on a news.StaffStore.
 package auth

@@ -70,7 +70,7 @@ func isTOTPCode(code string) bool {
 
 // checkFactor accepts a code from any of the person's TOTP factors, or one
 // of their unused recovery codes (using it up). It returns how the person
-// proved themselves. Passkeys will be a third branch here.
+// proved themselves. Passkeys answer their own ceremonies (passkey.go).
 func (au *Auth) checkFactor(ctx context.Context, staff, code string) (string, error) {
 	now := au.cfg.Now()
 	if isTOTPCode(code) {
