@@ -139,7 +139,7 @@ func parseTemplates(static *assets.Static) (map[string]*template.Template, error
 	pages := map[string]*template.Template{}
 	for _, name := range []string{"login", "factor", "setup", "enroll", "codes", "home", "sessions", "people", "link", "audit", "error", "mirrors",
 		"stories", "story-new", "story", "story-revisions", "story-unpublish", "story-phone", "curation",
-		"comments", "subscribers", "banner", "passkeys", "media", "media-item"} {
+		"comments", "subscribers", "banner", "passkeys", "media", "media-item", "story-live", "service"} {
 		t, err := template.Must(base.Clone()).ParseFS(assets.Templates, "templates/admin-"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("admin template %s: %w", name, err)
@@ -234,6 +234,8 @@ type page struct {
 	CanComments, CanSubscribers bool
 	// CanBanner: may set a service's breaking-news banner somewhere.
 	CanBanner bool
+	// CanService: may edit a service's sections, promo and notices.
+	CanService bool
 	// CanMedia: may see a service's media library somewhere.
 	CanMedia bool
 	// Passkeys: the admin origin allows passkeys (admin-passkey.js);
@@ -256,6 +258,7 @@ func (a *Admin) render(w http.ResponseWriter, r *http.Request, status int, name 
 		p.CanStories, p.CanCurate = a.storyNav(p.Actor)
 		p.CanComments = a.cfg.Comments != nil && a.cfg.Stories != nil && anyService(p.Actor, news.ActModerate)
 		p.CanBanner = a.cfg.Stories != nil && anyService(p.Actor, news.ActBanner)
+		p.CanService = a.cfg.Stories != nil && anyService(p.Actor, news.ActSections)
 		p.CanMedia = a.mediaStore() != nil && anyService(p.Actor, news.ActWrite)
 		p.CanSubscribers = a.cfg.Comments != nil && a.cfg.Stories != nil && a.cfg.Newsletters != nil && anyService(p.Actor, news.ActExport)
 	}

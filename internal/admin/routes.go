@@ -63,6 +63,7 @@ func (a *Admin) routes() {
 	a.commentRoutes()
 	a.bannerRoutes()
 	a.liveRoutes()
+	a.serviceRoutes()
 	a.mediaRoutes()
 	a.passkeyRoutes()
 	a.handle("/admin/", public, func(w http.ResponseWriter, r *http.Request, actor *auth.Actor) error { return news.ErrNotFound })
