@@ -208,14 +208,31 @@ func TestPasskeysInBrowser(t *testing.T) {
 	b := newTab(t, 240*time.Second)
 	step := time.Now()
 	logStep := func(what string) { t.Logf("%s (%.1fs)", what, time.Since(step).Seconds()); step = time.Now() }
+	// Each page is checked with axe and kept, as the browser built it, for
+	// the Nu HTML checker.
+	pages := map[string]string{}
+	axe := func(what string) {
+		t.Helper()
+		for _, v := range runAxe(t, b, inject).Violations {
+			t.Errorf("%s: axe %s (%s): %s — %s", what, v.ID, v.Impact, v.Help, strings.Join(v.Targets, " | "))
+		}
+		pages[what] = "<!DOCTYPE html>\n" + eval[string](t, b, "document.documentElement.outerHTML")
+	}
 	req0, con0 := b.rec.mark()
 
-	// Another editor has a passkey of their own, on an authenticator then
-	// taken away.
+	// Another editor enrolls with a passkey instead of an authenticator
+	// app, on an authenticator then taken away.
 	oAuth := addAuthenticator(t, b)
-	enroll(b, "other@example.org")
-	addPasskey(b, "other's key")
-	if len(passkeys(otherID)) != 1 {
+	signIn(b, "other@example.org")
+	until(t, b, "the enroll page", `location.pathname === '/admin/enroll'`)
+	axe("enroll page")
+	b.do(t, "enrolling a passkey", chromedp.SendKeys(chromedp.CSS("#passkey-name"), "other's key"),
+		chromedp.Click(chromedp.CSS(`form[data-passkey=register] button[type=submit]`)))
+	until(t, b, "the recovery codes", `location.pathname === '/admin/passkeys/codes' && document.body.textContent.includes('recovery codes')`)
+	if n := eval[int](t, b, `document.querySelectorAll('main code').length`); n != auth.RecoveryCodes {
+		t.Errorf("%d recovery codes shown", n)
+	}
+	if len(passkeys(otherID)) != 1 || !audited(otherID, "2fa.enroll", "passkey") {
 		t.Fatal("the other editor's passkey is not stored")
 	}
 	signOut(b)
@@ -234,16 +251,6 @@ func TestPasskeysInBrowser(t *testing.T) {
 	}
 	bAuth := addAuthenticator(t, b)
 	logStep("the other editor's passkey")
-	// Each page is checked with axe and kept, as the browser built it, for
-	// the Nu HTML checker.
-	pages := map[string]string{}
-	axe := func(what string) {
-		t.Helper()
-		for _, v := range runAxe(t, b, inject).Violations {
-			t.Errorf("%s: axe %s (%s): %s — %s", what, v.ID, v.Impact, v.Help, strings.Join(v.Targets, " | "))
-		}
-		pages[what] = "<!DOCTYPE html>\n" + eval[string](t, b, "document.documentElement.outerHTML")
-	}
 
 	// Password and TOTP, then a passkey added.
 	enroll(b, "desk@example.org")

@@ -31,8 +31,9 @@ func (a *Admin) passkeyRoutes() {
 	}
 	a.handle("GET /admin/passkeys", signedIn, a.passkeysPage)
 	a.handle("POST /admin/passkeys/{id}/remove", signedIn, a.passkeyRemove)
-	a.handle("POST /admin/passkeys/register/begin", signedIn, a.passkeyRegisterBegin)
-	a.handle("POST /admin/passkeys/register/finish", signedIn, a.passkeyRegisterFinish)
+	a.handle("GET /admin/passkeys/codes", signedIn, a.passkeyCodes)
+	a.handle("POST /admin/passkeys/register/begin", enrolling, a.passkeyRegisterBegin)
+	a.handle("POST /admin/passkeys/register/finish", enrolling, a.passkeyRegisterFinish)
 	a.handle("POST /admin/passkey/login/begin", public, a.passkeyLoginBegin)
 	a.handle("POST /admin/passkey/login/finish", public, a.passkeyLoginFinish)
 	a.handle("POST /admin/passkey/factor/begin", pendingFactor, a.passkeyFactorBegin)
@@ -144,11 +145,32 @@ func (a *Admin) passkeyRegisterBegin(w http.ResponseWriter, r *http.Request, act
 	return nil
 }
 
+// passkeyRegisterFinish adds the passkey; in the enrollment stage it is
+// the person's first factor, and their recovery codes come next.
 func (a *Admin) passkeyRegisterFinish(w http.ResponseWriter, r *http.Request, actor *auth.Actor) error {
+	if actor.Session.Stage == news.StageEnroll {
+		tok, err := a.passkeys.FinishEnroll(r.Context(), actor, credential(r), a.clientOf(r))
+		if err != nil {
+			return a.jsonFail(w, r, err)
+		}
+		a.setSession(w, tok)
+		return a.jsonOK(w, map[string]string{"next": "/admin/passkeys/codes"})
+	}
 	if _, err := a.passkeys.FinishRegister(r.Context(), actor, credential(r), a.clientOf(r)); err != nil {
 		return a.jsonFail(w, r, err)
 	}
 	return a.jsonOK(w, map[string]string{"next": "/admin/passkeys?done=added"})
+}
+
+// passkeyCodes shows, once, the recovery codes of an enrollment with a
+// passkey.
+func (a *Admin) passkeyCodes(w http.ResponseWriter, r *http.Request, actor *auth.Actor) error {
+	codes := a.passkeys.TakeCodes(actor)
+	if codes == nil {
+		redirect(w, r, "/admin/passkeys")
+		return nil
+	}
+	return a.showCodes(w, r, actor.Token, codes)
 }
 
 func (a *Admin) passkeyLoginBegin(w http.ResponseWriter, r *http.Request, actor *auth.Actor) error {

@@ -61,8 +61,9 @@ const (
 )
 
 type ceremony struct {
-	staff   string // "" for a passwordless sign-in
-	name    string // the new passkey's label (registration)
+	staff   string   // "" for a passwordless sign-in
+	name    string   // the new passkey's label (registration)
+	codes   []string // recovery codes waiting to be shown (enrollment)
 	data    webauthn.SessionData
 	expires time.Time
 }
@@ -206,9 +207,11 @@ func optionsJSON(v any) ([]byte, error) { return json.Marshal(v) }
 
 // BeginRegister starts adding a passkey named name to the actor's
 // account. It needs a signed-in session with a fresh second factor (a new
-// factor is as sensitive as the account), unless the person has none yet.
+// factor is as sensitive as the account), unless the person has none yet;
+// or the enrollment stage, where the passkey becomes the person's first
+// second factor (FinishEnroll).
 func (p *Passkeys) BeginRegister(ctx context.Context, a *Actor, name string) ([]byte, error) {
-	if a == nil || a.Session.Stage != news.StageFull {
+	if a == nil || (a.Session.Stage != news.StageFull && a.Session.Stage != news.StageEnroll) {
 		return nil, ErrNoSession
 	}
 	if !a.fresh {
@@ -245,12 +248,57 @@ func (p *Passkeys) BeginRegister(ctx context.Context, a *Actor, name string) ([]
 	return optionsJSON(opts)
 }
 
-// FinishRegister checks the authenticator's answer to BeginRegister and
-// stores the new passkey.
+// FinishRegister checks the authenticator's answer to BeginRegister in a
+// signed-in session and stores the new passkey.
 func (p *Passkeys) FinishRegister(ctx context.Context, a *Actor, response []byte, c Client) (news.Factor, error) {
 	if a == nil || a.Session.Stage != news.StageFull {
 		return news.Factor{}, ErrNoSession
 	}
+	return p.register(ctx, a, response, c)
+}
+
+// FinishEnroll completes enrollment with a passkey instead of an
+// authenticator app, as Auth.FinishEnroll does with a TOTP code: the
+// passkey is stored, the person gets fresh recovery codes (shown once:
+// only their hashes are kept), and the session is replaced by a signed-in
+// one with the factor fresh. It returns the new token; the codes wait for
+// TakeCodes in that session, for CeremonyTTL.
+func (p *Passkeys) FinishEnroll(ctx context.Context, a *Actor, response []byte, c Client) (string, error) {
+	if a == nil || a.Session.Stage != news.StageEnroll {
+		return "", ErrNoSession
+	}
+	if _, err := p.register(ctx, a, response, c); err != nil {
+		return "", err
+	}
+	codes, err := p.au.newRecoveryCodes(ctx, a.ID)
+	if err != nil {
+		return "", err
+	}
+	tok, err := p.au.startSession(ctx, a.ID, news.StageFull, p.au.cfg.Now(), c, a.Token)
+	if err != nil {
+		return "", err
+	}
+	p.au.audit(ctx, a.ID, "2fa.enroll", a.ID, "", c, "passkey")
+	if err := p.put("codes:"+hashToken(tok), ceremony{staff: a.ID, codes: codes}); err != nil {
+		return "", err
+	}
+	return tok, nil
+}
+
+// TakeCodes returns, once, the recovery codes FinishEnroll made for the
+// actor's session; nil if there are none (shown already, or expired).
+func (p *Passkeys) TakeCodes(a *Actor) []string {
+	if a == nil {
+		return nil
+	}
+	c, err := p.take("codes:" + hashToken(a.Token))
+	if err != nil || c.staff != a.ID {
+		return nil
+	}
+	return c.codes
+}
+
+func (p *Passkeys) register(ctx context.Context, a *Actor, response []byte, c Client) (news.Factor, error) {
 	cer, err := p.take(sessionKey(ceremonyRegister, a))
 	if err != nil {
 		return news.Factor{}, err

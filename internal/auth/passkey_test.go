@@ -514,3 +514,50 @@ func TestPasskeyRemoval(t *testing.T) {
 		}
 	}
 }
+
+func TestPasskeyEnrollment(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	pk, err := auth.NewPasskeys(e.auth, pkOrigin)
+	must(t, err)
+	tok, _, _ := e.person(t, "new@example.org", news.Grant{Service: "kk", Role: news.RoleEditor}, false)
+	a := e.actor(t, tok)
+	if a.Session.Stage != news.StageEnroll {
+		t.Fatalf("stage %s", a.Session.Stage)
+	}
+	k := newSoftKey(t)
+	raw, err := pk.BeginRegister(ctx, a, "phone")
+	must(t, err)
+	_, err = pk.FinishRegister(ctx, a, k.create(t, raw), client("192.0.2.1"))
+	wantErr(t, "FinishRegister while enrolling", err, auth.ErrNoSession)
+	raw, err = pk.BeginRegister(ctx, a, "phone")
+	must(t, err)
+	full, err := pk.FinishEnroll(ctx, a, k.create(t, raw), client("192.0.2.1"))
+	must(t, err)
+	b := e.actor(t, full)
+	if b.Session.Stage != news.StageFull || !b.Fresh() || !e.audited(t, b.ID, "2fa.enroll", "passkey") {
+		t.Fatalf("after enrolling: %s fresh %v", b.Session.Stage, b.Fresh())
+	}
+	if _, err := e.auth.Authenticate(ctx, tok); !errors.Is(err, auth.ErrNoSession) {
+		t.Fatal("the enrolling session outlived enrollment")
+	}
+	if pk.TakeCodes(a) != nil {
+		t.Fatal("codes shown to the old session")
+	}
+	codes := pk.TakeCodes(b)
+	if len(codes) != auth.RecoveryCodes || pk.TakeCodes(b) != nil {
+		t.Fatalf("codes %v, then again", codes)
+	}
+	// The codes work as a second factor, the passkey too.
+	tok2, _, err := e.auth.Login(ctx, "new@example.org", password, client("192.0.2.1"), "")
+	must(t, err)
+	_, err = e.auth.SecondFactor(ctx, e.actor(t, tok2), codes[0], client("192.0.2.1"))
+	must(t, err)
+	k.count++
+	pe := &pkEnv{env: e, pk: pk}
+	_, err = pe.signIn(t, "new@example.org", k)
+	must(t, err)
+	// Enrolling again from a signed-in session is not a thing.
+	_, err = pk.FinishEnroll(ctx, b, k.create(t, raw), client("192.0.2.1"))
+	wantErr(t, "FinishEnroll when signed in", err, auth.ErrNoSession)
+}
