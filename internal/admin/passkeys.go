@@ -177,7 +177,7 @@ func (a *Admin) passkeyLoginBegin(w http.ResponseWriter, r *http.Request, actor 
 	if actor != nil && actor.Session.Stage == news.StageFull {
 		return a.jsonFail(w, r, news.Invalidf("you are signed in already"))
 	}
-	key, opts, err := a.passkeys.BeginLogin(r.Context())
+	key, opts, err := a.passkeys.BeginLogin(r.Context(), a.clientOf(r))
 	if err != nil {
 		return a.jsonFail(w, r, err)
 	}

@@ -31,8 +31,13 @@ import (
 const CeremonyTTL = 5 * time.Minute
 
 // maxCeremonies bounds the ceremonies pending at once (each a few hundred
-// bytes), so begun-and-abandoned sign-ins cannot fill memory.
-const maxCeremonies = 10000
+// bytes), so begun-and-abandoned sign-ins cannot fill memory; and
+// maxPerAddress bounds the passwordless sign-ins one address may have
+// pending, so one address cannot take them all.
+const (
+	maxCeremonies = 10000
+	maxPerAddress = 20
+)
 
 // MaxPasskeyName bounds a passkey's label.
 const MaxPasskeyName = 60
@@ -64,6 +69,7 @@ type ceremony struct {
 	staff   string   // "" for a passwordless sign-in
 	name    string   // the new passkey's label (registration)
 	codes   []string // recovery codes waiting to be shown (enrollment)
+	ip      string   // who began a passwordless sign-in
 	data    webauthn.SessionData
 	expires time.Time
 }
@@ -135,6 +141,17 @@ func (p *Passkeys) put(key string, c ceremony) error {
 			}
 		}
 		if len(p.pending) >= maxCeremonies {
+			return &ThrottledError{RetryAfter: CeremonyTTL}
+		}
+	}
+	if c.ip != "" {
+		n := 0
+		for _, v := range p.pending {
+			if v.ip == c.ip && now.Before(v.expires) {
+				n++
+			}
+		}
+		if n >= maxPerAddress {
 			return &ThrottledError{RetryAfter: CeremonyTTL}
 		}
 	}
@@ -488,14 +505,15 @@ func (p *Passkeys) proveAssertion(ctx context.Context, a *Actor, kind string, re
 // BeginLogin starts a passwordless sign-in: no person is named, the
 // authenticator offers the passkeys it holds for this origin, and must
 // verify its user. It returns the key the browser keeps (in a short-lived
-// cookie) to finish with, and the options.
-func (p *Passkeys) BeginLogin(ctx context.Context) (key string, options []byte, err error) {
+// cookie) to finish with, and the options. One address may have a few
+// pending at once (*ThrottledError past that).
+func (p *Passkeys) BeginLogin(ctx context.Context, c Client) (key string, options []byte, err error) {
 	opts, data, err := p.wa.BeginDiscoverableLogin(webauthn.WithUserVerification(protocol.VerificationRequired))
 	if err != nil {
 		return "", nil, err
 	}
 	key = newToken()
-	if err := p.put(ceremonyLogin+":"+hashToken(key), ceremony{data: *data}); err != nil {
+	if err := p.put(ceremonyLogin+":"+hashToken(key), ceremony{data: *data, ip: "ip:" + c.IP}); err != nil {
 		return "", nil, err
 	}
 	options, err = optionsJSON(opts)

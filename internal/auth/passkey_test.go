@@ -399,7 +399,7 @@ func TestPasskeyPasswordless(t *testing.T) {
 	ctx := context.Background()
 	k := newSoftKey(t)
 	e.register(t, e.tok, k, "laptop")
-	key, raw, err := e.pk.BeginLogin(ctx)
+	key, raw, err := e.pk.BeginLogin(ctx, client("192.0.2.9"))
 	must(t, err)
 	if o := parseOptions(t, raw); o.PublicKey.UV != "required" || len(o.PublicKey.Allow) != 0 || o.PublicKey.RPID != "localhost" {
 		t.Fatalf("options %s", raw)
@@ -418,7 +418,7 @@ func TestPasskeyPasswordless(t *testing.T) {
 	// Without user verification the passkey is one factor only: refused.
 	// An unknown user handle is refused the same way.
 	k.noUV = true
-	key, raw, err = e.pk.BeginLogin(ctx)
+	key, raw, err = e.pk.BeginLogin(ctx, client("192.0.2.9"))
 	must(t, err)
 	k.count++
 	_, err = e.pk.FinishLogin(ctx, key, k.get(t, raw), client("192.0.2.9"), "")
@@ -426,7 +426,7 @@ func TestPasskeyPasswordless(t *testing.T) {
 	k.noUV = false
 	stranger := newSoftKey(t)
 	stranger.user = []byte("nobody-at-all")
-	key, raw, err = e.pk.BeginLogin(ctx)
+	key, raw, err = e.pk.BeginLogin(ctx, client("192.0.2.9"))
 	must(t, err)
 	_, err = e.pk.FinishLogin(ctx, key, stranger.get(t, raw), client("192.0.2.9"), "")
 	wantErr(t, "unknown account", err, auth.ErrBadPasskey)
@@ -434,7 +434,7 @@ func TestPasskeyPasswordless(t *testing.T) {
 	// Failures count against the address: garbage until throttled.
 	var th *auth.ThrottledError
 	for i := 0; ; i++ {
-		key, _, err := e.pk.BeginLogin(ctx)
+		key, _, err := e.pk.BeginLogin(ctx, client("192.0.2.9"))
 		must(t, err)
 		_, err = e.pk.FinishLogin(ctx, key, []byte(`{"id":"x"}`), client("192.0.2.9"), "")
 		if errors.As(err, &th) {
@@ -446,14 +446,14 @@ func TestPasskeyPasswordless(t *testing.T) {
 		}
 	}
 	// Another address is not.
-	key, raw, err = e.pk.BeginLogin(ctx)
+	key, raw, err = e.pk.BeginLogin(ctx, client("192.0.2.9"))
 	must(t, err)
 	k.count++
 	_, err = e.pk.FinishLogin(ctx, key, k.get(t, raw), client("192.0.2.10"), "")
 	must(t, err)
 	// Abandoned ceremonies expire.
 	n := e.pk.Pending()
-	key, raw, err = e.pk.BeginLogin(ctx)
+	key, raw, err = e.pk.BeginLogin(ctx, client("192.0.2.9"))
 	must(t, err)
 	if e.pk.Pending() != n+1 {
 		t.Fatalf("%d ceremonies pending, want %d", e.pk.Pending(), n+1)
@@ -560,4 +560,33 @@ func TestPasskeyEnrollment(t *testing.T) {
 	// Enrolling again from a signed-in session is not a thing.
 	_, err = pk.FinishEnroll(ctx, b, k.create(t, raw), client("192.0.2.1"))
 	wantErr(t, "FinishEnroll when signed in", err, auth.ErrNoSession)
+}
+
+// One address cannot hold every pending passwordless sign-in.
+func TestPasskeyBeginsPerAddress(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	pk, err := auth.NewPasskeys(e.auth, pkOrigin)
+	must(t, err)
+	var th *auth.ThrottledError
+	n := 0
+	for ; n < 100; n++ {
+		if _, _, err := pk.BeginLogin(ctx, client("198.51.100.1")); err != nil {
+			if !errors.As(err, &th) {
+				t.Fatal(err)
+			}
+			break
+		}
+	}
+	if n == 0 || n == 100 {
+		t.Fatalf("%d begins from one address before refusal", n)
+	}
+	if _, _, err := pk.BeginLogin(ctx, client("198.51.100.2")); err != nil {
+		t.Fatalf("another address: %v", err)
+	}
+	// They expire, and the address may begin again.
+	e.clock.Add(auth.CeremonyTTL)
+	if _, _, err := pk.BeginLogin(ctx, client("198.51.100.1")); err != nil {
+		t.Fatalf("after expiry: %v", err)
+	}
 }
