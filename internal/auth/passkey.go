@@ -86,6 +86,7 @@ type Passkeys struct {
 
 	mu      sync.Mutex
 	pending map[string]ceremony
+	pruned  time.Time // when expired ceremonies were last dropped
 }
 
 // NewPasskeys sets up passkeys for the admin origin (scheme://host[:port]):
@@ -134,17 +135,20 @@ func (p *Passkeys) put(key string, c ceremony) error {
 	c.expires = now.Add(CeremonyTTL)
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if len(p.pending) >= maxCeremonies {
+	if len(p.pending) >= maxCeremonies || now.Sub(p.pruned) >= CeremonyTTL {
 		for k, v := range p.pending {
 			if !now.Before(v.expires) {
 				delete(p.pending, k)
 			}
 		}
+		p.pruned = now
+	}
+	// Only sign-ins begun without a session are bounded: a session has at
+	// most one ceremony of each kind.
+	if c.ip != "" {
 		if len(p.pending) >= maxCeremonies {
 			return &ThrottledError{RetryAfter: CeremonyTTL}
 		}
-	}
-	if c.ip != "" {
 		n := 0
 		for _, v := range p.pending {
 			if v.ip == c.ip && now.Before(v.expires) {

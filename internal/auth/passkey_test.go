@@ -590,3 +590,20 @@ func TestPasskeyBeginsPerAddress(t *testing.T) {
 		t.Fatalf("after expiry: %v", err)
 	}
 }
+
+// Abandoned ceremonies of sessions are dropped once expired.
+func TestPasskeyCeremoniesPruned(t *testing.T) {
+	e := newPKEnv(t)
+	ctx := context.Background()
+	_, err := e.pk.BeginRegister(ctx, e.actor(t, e.tok), "abandoned")
+	must(t, err)
+	if e.pk.Pending() != 1 {
+		t.Fatalf("%d pending", e.pk.Pending())
+	}
+	e.clock.Add(auth.CeremonyTTL + time.Second)
+	_, _, err = e.pk.BeginLogin(ctx, client("198.51.100.1"))
+	must(t, err)
+	if e.pk.Pending() != 1 {
+		t.Fatalf("%d pending after expiry, want only the new one", e.pk.Pending())
+	}
+}
