@@ -98,18 +98,22 @@ func NewPasskeys(au *Auth, origin string) (*Passkeys, error) {
 	if !ok || (scheme != "http" && scheme != "https") || hostport == "" {
 		return nil, fmt.Errorf("passkeys: admin origin %q is not scheme://host", origin)
 	}
+	hostport = strings.ToLower(hostport)
 	host := hostport
-	if h, _, err := net.SplitHostPort(hostport); err == nil {
+	if h, port, err := net.SplitHostPort(hostport); err == nil {
 		host = h
+		if (scheme == "https" && port == "443") || (scheme == "http" && port == "80") {
+			hostport = h // browsers leave a default port out of the origin
+		}
 	}
-	host = strings.ToLower(strings.Trim(host, "[]"))
+	host = strings.Trim(host, "[]")
 	if net.ParseIP(host) != nil {
 		return nil, ErrNoPasskeys
 	}
 	wa, err := webauthn.New(&webauthn.Config{
 		RPID:          host,
 		RPDisplayName: au.cfg.Issuer,
-		RPOrigins:     []string{strings.ToLower(origin)},
+		RPOrigins:     []string{scheme + "://" + hostport},
 		AuthenticatorSelection: protocol.AuthenticatorSelection{
 			ResidentKey:      protocol.ResidentKeyRequirementRequired,
 			UserVerification: protocol.VerificationPreferred,

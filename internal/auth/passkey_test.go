@@ -10,6 +10,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -183,6 +184,31 @@ func TestPasskeyRelyingParty(t *testing.T) {
 	if _, err := auth.NewPasskeys(e.auth, "localhost"); err == nil {
 		t.Error("an origin without a scheme accepted")
 	}
+	// Answers come from exactly the admin origin, as browsers spell it
+	// (no default port).
+	for _, c := range []struct{ config, browser string }{
+		{"https://news.example.org:443", "https://news.example.org"},
+		{"http://localhost:8080", "http://localhost:8080"},
+	} {
+		p, err := auth.NewPasskeys(e.auth, c.config)
+		must(t, err)
+		a := e.actor(t, e.signedIn(t))
+		raw, err := p.BeginRegister(context.Background(), a, "k")
+		must(t, err)
+		k := newSoftKey(t)
+		k.origin = c.browser
+		if _, err := p.FinishRegister(context.Background(), a, k.create(t, raw), client("192.0.2.1")); err != nil {
+			t.Errorf("%s answered from %s: %v", c.config, c.browser, err)
+		}
+	}
+}
+
+// signedIn makes a contributor (no second factor needed) and returns
+// their signed-in token.
+func (e *env) signedIn(t *testing.T) string {
+	t.Helper()
+	tok, _, _ := e.person(t, fmt.Sprintf("c%d@example.org", time.Now().UnixNano()), news.Grant{Service: "kk", Role: news.RoleContributor}, false)
+	return tok
 }
 
 // pkEnv is an editor with TOTP, signed in with the factor fresh.
