@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"hash/crc32"
+	"html"
 	"image"
 	"image/color"
 	"image/gif"
@@ -645,5 +646,22 @@ func TestMediaPublicOnlyWhenPublished(t *testing.T) {
 		if resp, _ := d.env.Get(t, u); resp.StatusCode != 404 {
 			t.Errorf("%s after unpublishing: %d", u, resp.StatusCode)
 		}
+	}
+}
+
+// The story editor offers the service's library images, with their
+// defaults, beside those the story already uses.
+func TestStoryEditorOffersLibrary(t *testing.T) {
+	d := newDemo(t)
+	rep := d.person("lib-reporter@example.org", news.Grant{Service: "kk", Role: news.RoleReporter})
+	rep.get("/admin/media")
+	upload(t, rep, "kk", "steppe.jpg", "image/jpeg", jpegOf(t, photo(800, 600)), "alt", "Дала", "caption", "Көктемгі дала", "credit", "Жасыл Аула")
+	id := uploaded(t, rep, "upload")
+	sid := create(t, rep, d.section("kk").ID, "Даладағы көктем")
+	open(t, rep, sid)
+	raw := between(rep.body, `data-assets="`, `"`)
+	assets := html.UnescapeString(raw)
+	if !strings.Contains(assets, `"id":"`+id+`"`) || !strings.Contains(assets, `"alt":"Дала"`) {
+		t.Errorf("the editor's images lack the library upload %s: %s", id, assets)
 	}
 }

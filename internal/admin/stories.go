@@ -411,21 +411,27 @@ func (a *Admin) storyView(ctx context.Context, actor *auth.Actor, sc *storyCtx, 
 	}
 	d.BodyJSON = string(raw)
 	// The images the editor may place in the text: those the story already
-	// uses (new images come in as the lead image first).
-	type pick struct {
-		ID    string `json:"id"`
-		Label string `json:"label"`
-		Alt   string `json:"alt"`
-	}
-	picks := []pick{}
+	// uses, then the service's media library (newest first), with their
+	// default alt, caption and credit.
+	picks := []MediaPick{}
 	c := sc.Head.Content
+	has := func(id string) bool { return slices.ContainsFunc(picks, func(p MediaPick) bool { return p.ID == id }) }
 	if c.Lead != nil {
-		picks = append(picks, pick{c.Lead.AssetID, "Lead image", c.Lead.Alt})
+		picks = append(picks, MediaPick{ID: c.Lead.AssetID, Label: "Lead image", Alt: c.Lead.Alt})
 	}
 	for _, b := range c.Body.Blocks {
-		if f := b.Figure; f != nil && !slices.ContainsFunc(picks, func(p pick) bool { return p.ID == f.AssetID }) {
-			picks = append(picks, pick{f.AssetID, "Image " + f.AssetID, f.Alt})
+		if f := b.Figure; f != nil && !has(f.AssetID) {
+			picks = append(picks, MediaPick{ID: f.AssetID, Label: "Image " + f.AssetID, Alt: f.Alt})
 		}
+	}
+	if lib, err := a.MediaPicks(ctx, actor, sc.Story.Service, ""); err == nil {
+		for _, p := range lib {
+			if !has(p.ID) {
+				picks = append(picks, p)
+			}
+		}
+	} else if !errors.Is(err, auth.ErrForbidden) {
+		return nil, err
 	}
 	d.AssetsJSON = jsAttr(picks)
 	if d.Sections, err = a.cfg.Stories.Sections(ctx, sc.Story.Service); err != nil {
