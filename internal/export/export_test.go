@@ -124,6 +124,9 @@ func TestExportKazakhServedStatically(t *testing.T) {
 	if bytes.Contains(home, []byte(`href="#search"`)) {
 		t.Error("the skip link to the removed search box is still there")
 	}
+	if bytes.Contains(home, []byte(`<script src=`)) {
+		t.Error("the copy loads a script (the live updates need a server)")
+	}
 
 	// Serve the folder as any static host would and crawl it.
 	fsrv := httptest.NewServer(http.FileServer(http.Dir(out)))

@@ -26,9 +26,9 @@ var urlAttrs = map[string]bool{"href": true, "src": true, "poster": true}
 
 // dropMarkers are data-qalam values of elements that are true only of the
 // live server: the "you are reading us here" note beside an address on the
-// mirrors page, and a story's comments section (a static copy has no
-// server to take comments).
-var dropMarkers = map[string]bool{"current-mirror": true, "comments": true}
+// mirrors page, a story's comments section (a static copy has no server
+// to take comments) and the live-update script (no server to push to it).
+var dropMarkers = map[string]bool{"current-mirror": true, "comments": true, "live-script": true}
 
 // rewriteHTML passes every URL in a page's tags through fn, which returns
 // the new value and true to change it. It drops every <form> (a static copy
