@@ -96,3 +96,33 @@ func run(ctx context.Context, stdin io.Reader, args []string, stdout, stderr io.
 	e := env{stdin: stdin, stdout: stdout, stderr: stderr, log: slog.New(slog.NewTextHandler(stderr, nil))}
 	return c.run(ctx, args[1:], e)
 }
+
+// actionHelp answers `qalam NAME` without an action or with help: usage on
+// stdout, and an error when no action was given. It reports whether it
+// answered.
+func actionHelp(name, usage string, args []string, stdout io.Writer) (bool, error) {
+	if len(args) > 0 && args[0] != "help" && args[0] != "-h" && args[0] != "--help" {
+		return false, nil
+	}
+	fmt.Fprint(stdout, usage)
+	if len(args) == 0 {
+		return true, errors.New(name + ": no action given")
+	}
+	return true, nil
+}
+
+// parseWithArg parses an action's flags, with its one positional argument
+// (an origin, a URL, an ID) allowed before or after them. It returns the
+// argument ("" if none) and what follows it.
+func parseWithArg(fs *flag.FlagSet, args []string) (arg string, rest []string, err error) {
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		arg, args = args[0], args[1:]
+	}
+	if err := fs.Parse(args); err != nil {
+		return "", nil, err
+	}
+	if arg == "" && fs.NArg() > 0 {
+		return fs.Arg(0), fs.Args()[1:], nil
+	}
+	return arg, fs.Args(), nil
+}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -40,12 +39,8 @@ func init() {
 }
 
 func mirrorsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		fmt.Fprint(stdout, mirrorsUsage)
-		if len(args) == 0 {
-			return errors.New("mirrors: no action given")
-		}
-		return nil
+	if done, err := actionHelp("mirrors", mirrorsUsage, args, stdout); done {
+		return err
 	}
 	action := args[0]
 	fs := flag.NewFlagSet("mirrors "+action, flag.ContinueOnError)
@@ -57,16 +52,9 @@ func mirrorsCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	position := fs.Int("position", 0, "order in the published list (smaller first)")
 	fs.Usage = func() { fmt.Fprint(stderr, mirrorsUsage); fs.PrintDefaults() }
 	// The origin may come before or after the flags.
-	rest := args[1:]
-	var origin string
-	if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
-		origin, rest = rest[0], rest[1:]
-	}
-	if err := fs.Parse(rest); err != nil {
+	origin, _, err := parseWithArg(fs, args[1:])
+	if err != nil {
 		return err
-	}
-	if origin == "" && fs.NArg() > 0 {
-		origin = fs.Arg(0)
 	}
 	if action != "list" && origin == "" {
 		return fmt.Errorf("mirrors %s: give the mirror's origin, e.g. https://mirror.example.net", action)

@@ -65,12 +65,8 @@ Flags (all commands take --data):
 `
 
 func webhooksCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		fmt.Fprint(stdout, webhooksUsage)
-		if len(args) == 0 {
-			return errors.New("webhooks: no action given")
-		}
-		return nil
+	if done, err := actionHelp("webhooks", webhooksUsage, args, stdout); done {
+		return err
 	}
 	action := args[0]
 	fs := flag.NewFlagSet("webhooks "+action, flag.ContinueOnError)
@@ -86,18 +82,9 @@ func webhooksCmd(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	limit := fs.Int("limit", 50, "deliveries: at most `n`")
 	fs.Usage = func() { fmt.Fprint(stderr, webhooksUsage); fs.PrintDefaults() }
 	// The argument may come before or after the flags.
-	rest := args[1:]
-	var arg string
-	if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
-		arg, rest = rest[0], rest[1:]
-	}
-	if err := fs.Parse(rest); err != nil {
+	arg, rest, err := parseWithArg(fs, args[1:])
+	if err != nil {
 		return err
-	}
-	if arg == "" && fs.NArg() > 0 {
-		arg, rest = fs.Arg(0), fs.Args()[1:]
-	} else {
-		rest = fs.Args()
 	}
 	if len(rest) > 0 {
 		return fmt.Errorf("webhooks %s: unexpected argument %q", action, rest[0])
