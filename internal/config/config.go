@@ -12,6 +12,7 @@ import (
 	"net/netip"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -29,6 +30,7 @@ type Options struct {
 	PollInterval   time.Duration  // how often to check for content changes
 	MaxStreams     int            // live-update streams held at once; more get 503 and poll
 	LivePoll       time.Duration  // how often a page that could not get a stream polls the banner
+	Require2FA     []string       // staff roles that must hold a second factor
 	// Primary is the site's main address: rel=canonical and every copy
 	// made for elsewhere (feeds' ids, the static export) name it. It is
 	// one of Hosts: --primary, else the first --hosts entry, else the
@@ -113,6 +115,7 @@ func ParseServe(args []string, out io.Writer) (Options, error) {
 	fs.StringVar(&o.GeoIPDB, "geoip-db", env("QALAM_GEOIP_DB", ""), "`path` of a MaxMind-format (.mmdb) country database for country-targeted notices, used when no --country-header is set (env QALAM_GEOIP_DB)")
 	fs.StringVar(&o.SigningKey, "signing-key", env("QALAM_SIGNING_KEY", ""), "`file` of the newsroom's Ed25519 signing key when kept outside the data dir (env QALAM_SIGNING_KEY)")
 	fs.DurationVar(&o.PollInterval, "poll", 250*time.Millisecond, "how often to check the database for changes made by other processes")
+	req2fa := fs.String("require-2fa", env("QALAM_REQUIRE_2FA", "editor,chief,admin"), "comma-separated staff `roles` that must hold a second factor (TOTP or a passkey); admin always must (env QALAM_REQUIRE_2FA)")
 	fs.DurationVar(&o.LivePoll, "live-poll", 30*time.Second, "how often a page turned away from a live stream polls the banner's JSON instead")
 	fs.IntVar(&o.MaxStreams, "max-streams", atoi(env("QALAM_MAX_STREAMS", "2000"), 2000), "live-update `streams` (breaking-news banner) held at once; past it readers' pages poll a cached JSON document instead (env QALAM_MAX_STREAMS)")
 	checkNewsletter := newsletterFlags(fs, &o.Newsletter)
@@ -138,6 +141,14 @@ func ParseServe(args []string, out io.Writer) (Options, error) {
 		return o, errors.New("serve: --cache-mb must be at least 1")
 	}
 	o.CacheBytes = int64(*cacheMB) << 20
+	for _, r := range strings.Split(*req2fa, ",") {
+		if r = strings.TrimSpace(strings.ToLower(r)); r != "" {
+			o.Require2FA = append(o.Require2FA, r)
+		}
+	}
+	if !slices.Contains(o.Require2FA, "admin") {
+		return o, errors.New("serve: --require-2fa must include admin: an admin account without a second factor is the newsroom's weakest door")
+	}
 	if o.LivePoll < time.Second {
 		return o, errors.New("serve: --live-poll must be at least 1s")
 	}

@@ -83,3 +83,17 @@ func TestPrimaryAndAdminOrigin(t *testing.T) {
 		t.Errorf("country header behind a proxy: %v", err)
 	}
 }
+
+func TestRequire2FA(t *testing.T) {
+	o, err := ParseServe(nil, io.Discard)
+	if err != nil || strings.Join(o.Require2FA, ",") != "editor,chief,admin" {
+		t.Fatalf("default %v %v", o.Require2FA, err)
+	}
+	o, err = ParseServe([]string{"--require-2fa", " Reporter, editor ,chief,admin"}, io.Discard)
+	if err != nil || strings.Join(o.Require2FA, ",") != "reporter,editor,chief,admin" {
+		t.Errorf("list %v %v", o.Require2FA, err)
+	}
+	if _, err := ParseServe([]string{"--require-2fa", "editor,chief"}, io.Discard); err == nil {
+		t.Error("a list without admin was accepted")
+	}
+}

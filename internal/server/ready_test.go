@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http/httptest"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"qalam/internal/config"
@@ -53,5 +54,26 @@ func TestNotReadyUntilSetReady(t *testing.T) {
 	// An empty newsroom has no services: "/" is a 404, not a crash.
 	if rec := get("/"); rec.Code >= 500 {
 		t.Errorf("/ on an empty newsroom: %d", rec.Code)
+	}
+}
+
+// An unknown role in --require-2fa stops the server from starting.
+func TestRequire2FAUnknownRole(t *testing.T) {
+	dir := t.TempDir()
+	st, err := sqlite.Open(filepath.Join(dir, "qalam.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	lib, err := media.New(filepath.Join(dir, "media"), st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts, err := config.ParseServe([]string{"--data", dir, "--require-2fa", "admin,intern"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := server.New(opts, st, lib, slog.New(slog.NewTextHandler(io.Discard, nil)), nil); err == nil || !strings.Contains(err.Error(), "require-2fa") {
+		t.Errorf("server.New with an unknown role: %v", err)
 	}
 }

@@ -5,6 +5,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -109,6 +110,14 @@ func New(opts config.Options, store news.Store, lib *media.Library, log *slog.Lo
 	// other host it hands /admin to the site, a plain 404, so mirrors
 	// never expose it. A store without staff data leaves /admin to the site.
 	if staff, ok := store.(news.StaffStore); ok {
+		require2FA := map[news.Role]bool{}
+		for _, name := range opts.Require2FA {
+			r, err := news.ParseRole(name)
+			if err != nil {
+				return nil, fmt.Errorf("--require-2fa: %w", err)
+			}
+			require2FA[r] = true
+		}
 		// The story workflow (admin/stories*.go) when the store keeps locks
 		// and preview links; webhooks, Telegram and newsletters tell what
 		// an unpublished story cannot take back.
@@ -118,7 +127,7 @@ func New(opts config.Options, store news.Store, lib *media.Library, log *slog.Lo
 		nls, _ := store.(news.NewsletterStore)
 		cms, _ := store.(news.CommentStore)
 		adm, err := admin.New(admin.Config{
-			Auth: auth.New(auth.Config{Store: staff, Services: store.Services, Now: now, Log: log,
+			Auth: auth.New(auth.Config{Store: staff, Services: store.Services, Now: now, Log: log, Require2FA: require2FA,
 				Issuer: "qalam " + opts.AdminOrigin.Host}),
 			Static: static, Origin: opts.AdminOrigin, TrustedProxies: opts.TrustedProxies, Log: log, NotFound: s.Site,
 			Mirrors: store, Stories: store, Workflow: wf, Webhooks: wh, Telegram: tg, Newsletters: nls,
