@@ -154,12 +154,14 @@ type tab struct {
 }
 
 // newTab opens a tab in the shared browser with a 1280×900 viewport. The
-// tab closes when the test ends; its actions time out after limit.
-func newTab(t *testing.T, limit time.Duration) *tab {
+// tab closes when the test ends; its actions time out after limit. Give
+// chromedp.WithNewBrowserContext() for a tab with cookies of its own (a
+// second person).
+func newTab(t *testing.T, limit time.Duration, opts ...chromedp.ContextOption) *tab {
 	t.Helper()
 	needBrowser(t)
 	rec := &recorder{}
-	tctx, cancel := chromedp.NewContext(browserCtx, chromedp.WithListener(rec.listen))
+	tctx, cancel := chromedp.NewContext(browserCtx, append([]chromedp.ContextOption{chromedp.WithListener(rec.listen)}, opts...)...)
 	t.Cleanup(cancel)
 	if err := chromedp.Do(tctx,
 		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
