@@ -241,6 +241,9 @@ type page struct {
 	// Passkeys: the admin origin allows passkeys (admin-passkey.js);
 	// HasPasskey: the actor holds one (the factor and confirm pages).
 	Passkeys, HasPasskey bool
+	// Lang is the language of the admin's own text ("en", "ru", "kk";
+	// text.go): the person's choice, else the browser's.
+	Lang string
 }
 
 // render executes a page; a template error is logged and answered 500.
