@@ -160,6 +160,9 @@ func (e *ThrottledError) Error() string {
 }
 
 // Actor is a signed-in person as one request sees them.
+//
+// Its Lang (from news.Staff) is the language of the admin's own text the
+// person chose, "" to follow the browser.
 type Actor struct {
 	news.StaffAccount
 	Session news.StaffSession

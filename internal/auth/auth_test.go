@@ -516,3 +516,33 @@ func TestParallelGuessesAreCounted(t *testing.T) {
 		t.Fatalf("30 parallel guesses: %v, want 5 checked and 25 throttled", counts)
 	}
 }
+
+// A person's choice of the admin's language needs no fresh factor, is
+// theirs alone and reaches every session of theirs.
+func TestSetLang(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	tok, _, _ := e.person(t, "r@example.org", news.Grant{Service: "kk", Role: news.RoleEditor}, true)
+	other, _, err := e.auth.Login(ctx, "r@example.org", password, client("192.0.2.7"), "")
+	must(t, err)
+	// The other sign-in still waits for its second factor: it may not.
+	p, err := e.auth.Authenticate(ctx, other)
+	must(t, err)
+	wantErr(t, "SetLang before the second factor", e.auth.SetLang(ctx, p, "ru"), auth.ErrForbidden)
+	e.clock.Add(time.Hour) // long past a fresh factor
+	a, err := e.auth.Authenticate(ctx, tok)
+	must(t, err)
+	if a.Lang != "" {
+		t.Fatalf("new account's lang %q, want \"\"", a.Lang)
+	}
+	must(t, e.auth.SetLang(ctx, a, "kk"))
+	if a.Lang != "kk" {
+		t.Errorf("actor's lang after SetLang: %q", a.Lang)
+	}
+	b, err := e.auth.Authenticate(ctx, tok)
+	must(t, err)
+	if b.Lang != "kk" {
+		t.Errorf("lang seen by a later request: %q, want kk", b.Lang)
+	}
+	wantErr(t, "SetLang fa", e.auth.SetLang(ctx, a, "fa"), news.ErrInvalid)
+}

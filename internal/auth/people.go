@@ -228,6 +228,20 @@ func (au *Auth) OperatorReset(ctx context.Context, email string) (Link, news.Sta
 	return Link{Token: tok, Expires: link.Expires}, t, nil
 }
 
+// SetLang stores the language of the admin's text the actor chose for
+// themselves ("en", "ru", "kk", or "" to follow the browser). It needs a
+// full session but no fresh second factor: it changes nothing but words.
+func (au *Auth) SetLang(ctx context.Context, by *Actor, lang string) error {
+	if by == nil || by.Session.Stage != news.StageFull {
+		return ErrForbidden
+	}
+	if err := au.store.SetStaffLang(ctx, by.ID, lang); err != nil {
+		return err
+	}
+	by.Lang = lang
+	return nil
+}
+
 // SetDisabled disables (ending every session at once) or re-enables a
 // person the actor manages. Nobody disables themselves.
 func (au *Auth) SetDisabled(ctx context.Context, by *Actor, staff string, disabled bool, c Client) (news.StaffAccount, error) {

@@ -334,6 +334,9 @@ type StaffStore interface {
 	SetDisabled(ctx context.Context, staff string, disabled bool) error
 	// SetGrants replaces an account's grants; ErrNotFound, ErrInvalid.
 	SetGrants(ctx context.Context, staff string, grants []Grant) error
+	// SetStaffLang stores the language of the admin a person chose ("" to
+	// follow the browser); ErrNotFound, ErrInvalid for another language.
+	SetStaffLang(ctx context.Context, staff, lang string) error
 
 	// AddSetupToken stores a one-time link; ErrNotFound for an unknown staff.
 	AddSetupToken(ctx context.Context, t SetupToken) error

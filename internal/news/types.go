@@ -2,6 +2,7 @@ package news
 
 import (
 	"crypto/rand"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -212,6 +213,18 @@ type Staff struct {
 	Email   string
 	Name    string
 	Created time.Time
+	// Lang is the language of the admin's own text the person chose: "en",
+	// "ru" or "kk"; "" follows the browser's Accept-Language.
+	Lang string
+}
+
+// StaffLangs are the languages the admin speaks, besides "" (follow the
+// browser).
+var StaffLangs = []string{"en", "ru", "kk"}
+
+// ValidStaffLang reports whether lang is one of StaffLangs or "".
+func ValidStaffLang(lang string) bool {
+	return lang == "" || slices.Contains(StaffLangs, lang)
 }
 
 // EditStatus is where a story stands in the newsroom's workflow, apart from

@@ -41,6 +41,9 @@ func (db *DB) CreateStaffAccount(ctx context.Context, a *news.StaffAccount, link
 	if link.TokenHash == "" || link.Expires.IsZero() {
 		return news.Invalidf("a new account needs its setup link")
 	}
+	if !news.ValidStaffLang(a.Lang) {
+		return news.Invalidf("staff language %q is not one of en, ru, kk", a.Lang)
+	}
 	v := *a
 	v.Email, v.Name, v.Created = email, name, news.Time(v.Created)
 	if v.ID == "" {
@@ -48,8 +51,8 @@ func (db *DB) CreateStaffAccount(ctx context.Context, a *news.StaffAccount, link
 	}
 	link.Staff = v.ID
 	err = db.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO staff (id, email, name, created, disabled, password) VALUES (?, ?, ?, ?, ?, ?)`,
-			v.ID, v.Email, v.Name, timeArg(v.Created), boolArg(v.Disabled), v.PasswordHash)
+		_, err := tx.ExecContext(ctx, `INSERT INTO staff (id, email, name, created, disabled, password, lang) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			v.ID, v.Email, v.Name, timeArg(v.Created), boolArg(v.Disabled), v.PasswordHash, v.Lang)
 		if isUnique(err) {
 			return fmt.Errorf("staff email %q: %w", v.Email, news.ErrConflict)
 		}
@@ -98,11 +101,11 @@ func insertSetupToken(ctx context.Context, tx *sql.Tx, t news.SetupToken) error 
 	return dbErr(err, "setup link")
 }
 
-const accountCols = `id, email, name, created, disabled, password`
+const accountCols = `id, email, name, created, disabled, password, lang`
 
 func scanAccount(sc rowScanner) (news.StaffAccount, error) {
 	var a news.StaffAccount
-	err := sc.Scan(&a.ID, &a.Email, &a.Name, timeCol(&a.Created), &a.Disabled, &a.PasswordHash)
+	err := sc.Scan(&a.ID, &a.Email, &a.Name, timeCol(&a.Created), &a.Disabled, &a.PasswordHash, &a.Lang)
 	return a, err
 }
 
@@ -193,6 +196,15 @@ func (db *DB) SetPassword(ctx context.Context, staff, hash string) error {
 	}
 	return db.write(ctx, func(tx *sql.Tx) error {
 		return execOne(ctx, tx, fmt.Sprintf("staff %q", staff), `UPDATE staff SET password = ? WHERE id = ?`, hash, staff)
+	})
+}
+
+func (db *DB) SetStaffLang(ctx context.Context, staff, lang string) error {
+	if !news.ValidStaffLang(lang) {
+		return news.Invalidf("staff language %q is not one of en, ru, kk", lang)
+	}
+	return db.write(ctx, func(tx *sql.Tx) error {
+		return execOne(ctx, tx, fmt.Sprintf("staff %q", staff), `UPDATE staff SET lang = ? WHERE id = ?`, lang, staff)
 	})
 }
 

@@ -20,6 +20,9 @@ func (db *DB) PutStaff(ctx context.Context, s *news.Staff) error {
 	if strings.TrimSpace(s.Name) == "" {
 		return news.Invalidf("staff %s needs a name", s.Email)
 	}
+	if !news.ValidStaffLang(s.Lang) {
+		return news.Invalidf("staff language %q is not one of en, ru, kk", s.Lang)
+	}
 	v := *s
 	v.Email = email
 	v.Created = news.Time(v.Created)
@@ -27,9 +30,9 @@ func (db *DB) PutStaff(ctx context.Context, s *news.Staff) error {
 		v.ID = news.NewID()
 	}
 	err := db.write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO staff (id, email, name, created) VALUES (?, ?, ?, ?)
-			ON CONFLICT (id) DO UPDATE SET email = excluded.email, name = excluded.name, created = excluded.created`,
-			v.ID, v.Email, v.Name, timeArg(v.Created))
+		_, err := tx.ExecContext(ctx, `INSERT INTO staff (id, email, name, created, lang) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET email = excluded.email, name = excluded.name, created = excluded.created, lang = excluded.lang`,
+			v.ID, v.Email, v.Name, timeArg(v.Created), v.Lang)
 		if isUnique(err) {
 			return fmt.Errorf("staff email %q: %w", v.Email, news.ErrConflict)
 		}
@@ -43,7 +46,7 @@ func (db *DB) PutStaff(ctx context.Context, s *news.Staff) error {
 
 func (db *DB) Staff(ctx context.Context, id string) (news.Staff, error) {
 	var s news.Staff
-	err := db.r.QueryRowContext(ctx, `SELECT id, email, name, created FROM staff WHERE id = ?`, id).
-		Scan(&s.ID, &s.Email, &s.Name, timeCol(&s.Created))
+	err := db.r.QueryRowContext(ctx, `SELECT id, email, name, created, lang FROM staff WHERE id = ?`, id).
+		Scan(&s.ID, &s.Email, &s.Name, timeCol(&s.Created), &s.Lang)
 	return s, dbErr(err, fmt.Sprintf("staff %q", id))
 }

@@ -251,6 +251,33 @@ func testStaff(t *testing.T, s news.Store) {
 	wantErr(t, "taken email", s.PutStaff(ctx, &news.Staff{Email: f.staff.Email, Name: "Other", Created: t0}), news.ErrConflict)
 	_, err = s.Staff(ctx, news.NewID())
 	wantErr(t, "Staff(unknown)", err, news.ErrNotFound)
+
+	// The admin's language a person chose is kept with them.
+	st.Lang = "kk"
+	must(t, s.PutStaff(ctx, &st))
+	got, err = s.Staff(ctx, st.ID)
+	must(t, err)
+	same(t, "Staff.Lang", got.Lang, "kk")
+	wantErr(t, "PutStaff lang fa", s.PutStaff(ctx, &news.Staff{Email: "x@example.org", Name: "X", Lang: "fa", Created: t0}), news.ErrInvalid)
+	if ss, ok := s.(news.StaffStore); ok {
+		must(t, ss.SetStaffLang(ctx, st.ID, "ru"))
+		acct, err := ss.StaffAccount(ctx, st.ID)
+		must(t, err)
+		same(t, "SetStaffLang ru", acct.Lang, "ru")
+		accts, err := ss.StaffAccounts(ctx)
+		must(t, err)
+		for _, a := range accts {
+			if a.ID == st.ID && a.Lang != "ru" {
+				t.Errorf("StaffAccounts: lang %q, want ru", a.Lang)
+			}
+		}
+		must(t, ss.SetStaffLang(ctx, st.ID, ""))
+		acct, err = ss.StaffAccount(ctx, st.ID)
+		must(t, err)
+		same(t, "SetStaffLang follow the browser", acct.Lang, "")
+		wantErr(t, "SetStaffLang fa", ss.SetStaffLang(ctx, st.ID, "fa"), news.ErrInvalid)
+		wantErr(t, "SetStaffLang unknown", ss.SetStaffLang(ctx, news.NewID(), "kk"), news.ErrNotFound)
+	}
 }
 
 func testAssets(t *testing.T, s news.Store) {
