@@ -15,18 +15,23 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	"github.com/pquerna/otp/totp"
 
 	"qalam/internal/auth"
+	"qalam/internal/media/mediatest"
 	"qalam/internal/news"
 	"qalam/internal/servertest"
 )
 
-// TestWorkflowInBrowser: a contributor signs in and writes a draft with
-// the story editor (autosaved); an editor signs in with a second factor,
-// finds the draft, confirms the factor again when publishing, and the
-// story is on the reader site. The admin pages pass axe, run under the
-// admin's CSP without a violation and ask nothing of another origin.
+// TestWorkflowInBrowser: a reporter uploads a photo whose EXIF and XMP
+// name where it was taken; a contributor signs in and writes a draft with
+// the story editor (autosaved) and puts the photo in it with a caption; an
+// editor signs in with a second factor, finds the draft, confirms the
+// factor again when publishing, and the story is on the reader site, photo
+// and all, and in the API — with no trace of the position in any image
+// file readers get. The admin pages pass axe, run under the admin's CSP
+// without a violation and ask nothing of another origin.
 func TestWorkflowInBrowser(t *testing.T) {
 	needBrowser(t)
 	inject := axeSource(t)
@@ -51,6 +56,7 @@ func TestWorkflowInBrowser(t *testing.T) {
 			t.Fatalf("setup of %s: %d", email, resp.StatusCode)
 		}
 	}
+	person("photo@example.org", news.Grant{Service: "en", Role: news.RoleReporter})
 	person("writer@example.org", news.Grant{Service: "en", Role: news.RoleContributor})
 	person("desk@example.org", news.Grant{Service: "en", Role: news.RoleEditor})
 
@@ -84,6 +90,29 @@ func TestWorkflowInBrowser(t *testing.T) {
 		return c
 	}
 
+	signOut := func() {
+		t.Helper()
+		b.do(t, "signing out", chromedp.Click(chromedp.CSS(`header form button`)))
+		until(t, b, "signed out", `location.pathname === '/admin/login'`)
+	}
+
+	// The reporter files a photo from the scene into the library.
+	const secret = "GPS-43.2381N-76.9452E-SOURCE-FLAT"
+	photo := filepath.Join(t.TempDir(), "IMG_4411.jpg")
+	if err := os.WriteFile(photo, mediatest.WithGPS(mediatest.JPEG(t, 1200, 800), secret), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	signIn("photo@example.org")
+	b.open(t, e.URL+"/admin/media?service=en", 200)
+	b.do(t, "uploading the photo",
+		chromedp.SetUploadFiles(chromedp.CSS("#m-file"), []string{photo}),
+		chromedp.SendKeys(chromedp.CSS("#m-alt"), "Sandbags along a flooded embankment"),
+		chromedp.SendKeys(chromedp.CSS("#m-credit"), "Photo: qalam stringer"),
+		chromedp.Click(chromedp.CSS(`form[enctype="multipart/form-data"] button[type=submit]`)))
+	until(t, b, "the uploaded photo", `location.search.includes('done=uploaded')`)
+	assetID := eval[string](t, b, `location.pathname.split('/').pop()`)
+	signOut()
+
 	// The contributor writes a draft.
 	signIn("writer@example.org")
 	b.open(t, e.URL+"/admin/stories/new", 200)
@@ -106,12 +135,29 @@ func TestWorkflowInBrowser(t *testing.T) {
 	if err != nil || !strings.Contains(head.Content.Body.PlainText(), "The river rose two metres overnight.") {
 		t.Fatalf("autosaved body %q %v", head.Content.Body.PlainText(), err)
 	}
+	// The photo goes in from the library, its alt text and credit filled
+	// from the library's defaults; the caption is typed under it.
+	b.do(t, "opening the image panel", chromedp.Click(chromedp.CSS(`.qe-button[data-command=image]`)))
+	b.do(t, "choosing the photo", chromedp.SetValue(chromedp.CSS(`.qe-panel select`), assetID))
+	eval[bool](t, b, `document.querySelector('.qe-panel select').dispatchEvent(new Event('change', {bubbles: true}))`)
+	if alt := eval[string](t, b, `document.querySelector('.qe-panel input').value`); alt != "Sandbags along a flooded embankment" {
+		t.Errorf("the alt text is not the library's: %q", alt)
+	}
+	b.do(t, "inserting the photo", chromedp.Focus(chromedp.CSS(`.qe-panel input`)), pressKeys(kb.Enter))
+	b.do(t, "typing the caption", pressKeys("Volunteers on the embankment at dawn."))
+	until(t, b, "the autosave of the photo", `document.querySelector('[data-qalam-editor]').dataset.saveState === 'saved' && document.querySelector('.qe-content figure')`)
+	if head, err = e.Store.Revision(ctx, mustStory(t, e, id).HeadRev); err != nil {
+		t.Fatal(err)
+	}
+	if fig := figureOf(head.Content.Body); fig == nil || fig.AssetID != assetID || fig.Credit != "Photo: qalam stringer" ||
+		!strings.Contains(news.Inline(fig.Caption).Plain(), "Volunteers on the embankment") {
+		t.Fatalf("the draft's figure: %+v", fig)
+	}
 	// A contributor has no publish button.
 	if eval[bool](t, b, `!!document.querySelector('form[action$="/publish"]')`) {
 		t.Error("a contributor is offered Publish")
 	}
-	b.do(t, "signing out", chromedp.Click(chromedp.CSS(`header form button`)))
-	until(t, b, "signed out", `location.pathname === '/admin/login'`)
+	signOut()
 
 	// The editor signs in, enrolling an authenticator.
 	signIn("desk@example.org")
@@ -164,8 +210,38 @@ func TestWorkflowInBrowser(t *testing.T) {
 	if !eval[bool](t, b, `document.body.textContent.includes('The river rose two metres overnight.') && document.querySelector('h1').textContent.includes('Browser-made flood story')`) {
 		t.Error("the story is not on the reader site")
 	}
-	if eval[bool](t, b, `document.body.textContent.includes('writer@') || document.body.textContent.includes('desk@')`) {
+	if eval[bool](t, b, `document.body.textContent.includes('writer@') || document.body.textContent.includes('desk@') || document.body.textContent.includes('photo@')`) {
 		t.Error("staff identity on the reader site")
+	}
+	// The photo is on the page with its caption and credit, loaded, and
+	// no file of it that readers can get holds the position.
+	until(t, b, "the photo loaded", `(() => { const i = document.querySelector('main figure img'); return i && i.complete && i.naturalWidth > 0; })()`)
+	if fig := eval[string](t, b, `document.querySelector('main figure').textContent`); !strings.Contains(fig, "Volunteers on the embankment at dawn.") || !strings.Contains(fig, "Photo: qalam stringer") {
+		t.Errorf("the figure on the reader site: %q", fig)
+	}
+	if alt := eval[string](t, b, `document.querySelector('main figure img').alt`); alt != "Sandbags along a flooded embankment" {
+		t.Errorf("the photo's alt text on the reader site: %q", alt)
+	}
+	files := eval[[]string](t, b, `[...document.querySelectorAll('main figure img, main figure source')].flatMap(e => (e.getAttribute('srcset') || e.getAttribute('src')).split(',').map(s => new URL(s.trim().split(' ')[0], location.href).href))`)
+	if len(files) < 2 {
+		t.Errorf("the figure offers %d image files: %v", len(files), files)
+	}
+	for _, f := range files {
+		body := getBody(t, e.Client, f, 200)
+		if bytes.Contains(body, []byte(secret)) || bytes.Contains(body, []byte("Exif\x00")) || bytes.Contains(body, []byte("GPS")) {
+			t.Errorf("%s still carries the photo's metadata", f)
+		}
+	}
+	// The API has the story, its text and the photo.
+	var api struct {
+		Headline string `json:"headline"`
+	}
+	raw := getBody(t, e.Client, e.URL+"/api/v1/stories/"+id, 200)
+	if err := json.Unmarshal(raw, &api); err != nil || api.Headline != "Browser-made flood story" {
+		t.Errorf("the API's story: %v %s", err, raw)
+	}
+	if !bytes.Contains(raw, []byte("The river rose two metres overnight.")) || !bytes.Contains(raw, []byte(assetID)) || !bytes.Contains(raw, []byte("Volunteers on the embankment at dawn.")) {
+		t.Errorf("the API's story lacks the text or the photo: %s", raw)
 	}
 	reqs, console := b.rec.since(req0, con0)
 	if off := offOrigin(reqs, e.URL); len(off) > 0 {
@@ -236,3 +312,40 @@ func until(t *testing.T, b *tab, what, cond string) {
 
 // enrolled is the editor's TOTP secret, read from the enroll page.
 var enrolled string
+
+// getBody fetches url with client and fails unless it answers status.
+func getBody(t *testing.T, client *http.Client, url string, status int) []byte {
+	t.Helper()
+	resp, err := client.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var b bytes.Buffer
+	if _, err := b.ReadFrom(resp.Body); err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != status {
+		t.Fatalf("GET %s: %d, want %d", url, resp.StatusCode, status)
+	}
+	return b.Bytes()
+}
+
+func mustStory(t *testing.T, e *servertest.Env, id string) news.Story {
+	t.Helper()
+	st, err := e.Store.Story(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// figureOf is a body's first figure, or nil.
+func figureOf(d news.Doc) *news.Figure {
+	for _, b := range d.Blocks {
+		if b.Figure != nil {
+			return b.Figure
+		}
+	}
+	return nil
+}
