@@ -213,7 +213,7 @@ func hashToken(t string) string {
 // audit records an action; a failure to record is logged, not returned:
 // the action has happened.
 func (au *Auth) audit(ctx context.Context, actor, action, target, service string, c Client, detail string) {
-	e := news.AuditEntry{At: au.cfg.Now(), Actor: actor, Action: action, Target: target, Service: service, IP: c.IP, Detail: detail}
+	e := news.AuditEntry{At: au.cfg.Now(), Actor: actor, Action: action, Target: target, Service: service, IP: c.IP, Detail: viaToken(ctx, detail)}
 	if err := au.store.AppendAudit(context.WithoutCancel(ctx), &e); err != nil {
 		au.cfg.Log.Error("audit log write failed", "action", action, "err", err)
 	}

@@ -261,6 +261,9 @@ func (au *Auth) SetDisabled(ctx context.Context, by *Actor, staff string, disabl
 		action = "disable"
 	}
 	au.audit(ctx, by.ID, action, t.ID, "", c, t.Email)
+	if disabled {
+		return t, au.revokeTokensOf(ctx, by, t.ID, c) // they saw every secret
+	}
 	return t, nil
 }
 

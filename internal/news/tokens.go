@@ -33,7 +33,7 @@ const (
 	// TokenDefaultTTL is a new token's lifetime unless its maker chooses.
 	TokenDefaultTTL = 90 * 24 * time.Hour
 	// TokenMaxTTL is the longest lifetime a token may have.
-	TokenMaxTTL = 366 * 24 * time.Hour
+	TokenMaxTTL = 365 * 24 * time.Hour
 	// MaxTokenName bounds a token's name, in characters.
 	MaxTokenName = 80
 )
