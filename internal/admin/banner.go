@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -38,37 +39,61 @@ func (a *Admin) bannerPage(w http.ResponseWriter, r *http.Request, actor *auth.A
 	if err != nil && !errors.Is(err, news.ErrNotFound) {
 		return err
 	}
-	a.render(w, r, http.StatusOK, "banner", &page{Title: "Breaking-news banner", Here: "banner", Actor: actor, Notice: r.URL.Query().Get("done"),
+	var notice string
+	switch r.URL.Query().Get("done") {
+	case "set":
+		notice = say(r, actor, "The banner is showing.")
+	case "clear":
+		notice = say(r, actor, "The banner is down.")
+	}
+	a.render(w, r, http.StatusOK, "banner", &page{Title: say(r, actor, "Breaking-news banner"), Here: "banner", Actor: actor, Notice: notice,
 		Data: bannerData{Services: svcs, Service: cur, Banner: b}})
 	return nil
 }
 
 func (a *Admin) bannerPost(w http.ResponseWriter, r *http.Request, actor *auth.Actor) error {
 	svc := r.PostFormValue("service")
-	if err := a.auth.Authorize(actor, news.ActBanner, svc); err != nil {
-		return err
-	}
-	if _, _, err := a.servicesFor(r.Context(), actor, news.ActBanner, svc); err != nil {
-		return err // an unknown service
-	}
-	b := news.Banner{Service: svc, Updated: a.auth.Now()}
-	action := "banner.clear"
+	b := news.Banner{Service: svc}
 	if r.PostFormValue("op") != "clear" {
 		b.Label = strings.TrimSpace(r.PostFormValue("label"))
 		b.Text = strings.TrimSpace(r.PostFormValue("text"))
 		b.Link = strings.TrimSpace(r.PostFormValue("link"))
 		b.Active = true
-		action = "banner.set"
-		if len(b.Label) > 60 || len(b.Text) > 300 {
-			return news.Invalidf("the label may have 60 characters and the text 300")
-		}
-	} else if old, err := a.cfg.Stories.Banner(r.Context(), svc); err == nil {
-		b.Label, b.Text, b.Link = old.Label, old.Text, old.Link // kept for the next time
 	}
-	if err := a.cfg.Stories.SetBanner(r.Context(), b); err != nil {
+	action, err := a.putBanner(r.Context(), actor, b, a.clientOf(r))
+	if err != nil {
 		return err
 	}
-	a.auth.Audit(r.Context(), actor, action, "", svc, a.clientOf(r), b.Text)
 	redirect(w, r, "/admin/banner?service="+svc+"&done="+strings.TrimPrefix(action, "banner."))
 	return nil
+}
+
+// putBanner sets b (Active) or clears the service's banner, keeping its
+// text for the next time, and audits it as banner.set or banner.clear,
+// which it returns. Shared with the API (api.go).
+func (a *Admin) putBanner(ctx context.Context, actor *auth.Actor, b news.Banner, c auth.Client) (string, error) {
+	svc := b.Service
+	if err := a.auth.Authorize(actor, news.ActBanner, svc); err != nil {
+		return "", err
+	}
+	if _, _, err := a.servicesFor(ctx, actor, news.ActBanner, svc); err != nil {
+		return "", err // an unknown service
+	}
+	b.Updated = a.auth.Now()
+	action := "banner.clear"
+	if b.Active {
+		action = "banner.set"
+		if len(b.Label) > 60 || len(b.Text) > 300 {
+			return "", news.Invalidf("the label may have 60 characters and the text 300")
+		}
+	} else if old, err := a.cfg.Stories.Banner(ctx, svc); err == nil {
+		b.Label, b.Text, b.Link = old.Label, old.Text, old.Link // kept for the next time
+	} else {
+		b.Label, b.Text, b.Link = "", "", ""
+	}
+	if err := a.cfg.Stories.SetBanner(ctx, b); err != nil {
+		return "", err
+	}
+	a.auth.Audit(ctx, actor, action, "", svc, c, b.Text)
+	return action, nil
 }

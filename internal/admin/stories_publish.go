@@ -57,14 +57,20 @@ func isNotFound(err error) bool { return errors.Is(err, news.ErrNotFound) }
 // publishable loads the story for a publishing action and checks the role,
 // the fresh factor and the figures.
 func (a *Admin) publishable(r *http.Request, actor *auth.Actor) (*storyCtx, error) {
-	sc, err := a.loadStory(r.Context(), actor, r.PathValue("id"))
+	return a.publishCheck(r.Context(), actor, r.PathValue("id"), r.PostFormValue("revision"))
+}
+
+// publishCheck is publishable's rules, shared with the API (api.go): the
+// revision looked at ("" for any) must still be the newest.
+func (a *Admin) publishCheck(ctx context.Context, actor *auth.Actor, id, revision string) (*storyCtx, error) {
+	sc, err := a.loadStory(ctx, actor, id)
 	if err != nil {
 		return nil, err
 	}
 	if err := a.auth.Authorize(actor, news.ActPublish, sc.Story.Service); err != nil {
 		return nil, err
 	}
-	if r.PostFormValue("revision") != "" && r.PostFormValue("revision") != sc.Story.HeadRev {
+	if revision != "" && revision != sc.Story.HeadRev {
 		return nil, refuse(http.StatusConflict, "The story changed while you were looking at it: someone saved a newer version. Reload it, check it and publish again.")
 	}
 	if miss := missingFigureData(sc.Head.Content); len(miss) > 0 {
@@ -78,16 +84,9 @@ func (a *Admin) storyPublish(w http.ResponseWriter, r *http.Request, actor *auth
 	if err != nil {
 		return err
 	}
-	ctx := r.Context()
-	if err := a.cfg.Stories.Publish(ctx, sc.Story.ID, sc.Story.HeadRev, a.auth.Now()); err != nil {
+	if err := a.goLive(r.Context(), actor, sc, time.Time{}, a.clientOf(r)); err != nil {
 		return err
 	}
-	if sc.Story.Status != news.StatusApproved {
-		if err := a.cfg.Stories.SetStatus(ctx, sc.Story.ID, news.StatusApproved); err != nil {
-			return err
-		}
-	}
-	a.auth.Audit(ctx, actor, "story.publish", sc.Story.ID, sc.Story.Service, a.clientOf(r), sc.Story.HeadRev)
 	redirect(w, r, "/admin/stories/"+sc.Story.ID+"?done="+url.QueryEscape("Published. Readers see it within a second."))
 	return nil
 }
@@ -101,20 +100,39 @@ func (a *Admin) storySchedule(w http.ResponseWriter, r *http.Request, actor *aut
 	if err != nil {
 		return news.Invalidf("give the time as a date and time (YYYY-MM-DDTHH:MM) in %s", sc.Service.TimeZone)
 	}
-	if !at.After(a.auth.Now()) {
-		return news.Invalidf("the time %s is not in the future; publish now instead", at.Format("2006-01-02 15:04 MST"))
-	}
-	ctx := r.Context()
-	if err := a.cfg.Stories.Schedule(ctx, sc.Story.ID, sc.Story.HeadRev, at); err != nil {
+	if err := a.goLive(r.Context(), actor, sc, at, a.clientOf(r)); err != nil {
 		return err
+	}
+	redirect(w, r, "/admin/stories/"+sc.Story.ID+"?done="+url.QueryEscape("Scheduled for "+at.Format("2006-01-02 15:04 MST")+"."))
+	return nil
+}
+
+// goLive publishes a checked story's newest revision (publishCheck) now,
+// or with a non-zero at schedules it for then through the job queue
+// (Store.Schedule), marks it approved and audits it.
+func (a *Admin) goLive(ctx context.Context, actor *auth.Actor, sc *storyCtx, at time.Time, c auth.Client) error {
+	if at.IsZero() {
+		if err := a.cfg.Stories.Publish(ctx, sc.Story.ID, sc.Story.HeadRev, a.auth.Now()); err != nil {
+			return err
+		}
+	} else {
+		if !at.After(a.auth.Now()) {
+			return news.Invalidf("the time %s is not in the future; publish now instead", at.Format("2006-01-02 15:04 MST"))
+		}
+		if err := a.cfg.Stories.Schedule(ctx, sc.Story.ID, sc.Story.HeadRev, at); err != nil {
+			return err
+		}
 	}
 	if sc.Story.Status != news.StatusApproved {
 		if err := a.cfg.Stories.SetStatus(ctx, sc.Story.ID, news.StatusApproved); err != nil {
 			return err
 		}
 	}
-	a.auth.Audit(ctx, actor, "story.schedule", sc.Story.ID, sc.Story.Service, a.clientOf(r), at.UTC().Format(time.RFC3339))
-	redirect(w, r, "/admin/stories/"+sc.Story.ID+"?done="+url.QueryEscape("Scheduled for "+at.Format("2006-01-02 15:04 MST")+"."))
+	if at.IsZero() {
+		a.auth.Audit(ctx, actor, "story.publish", sc.Story.ID, sc.Story.Service, c, sc.Story.HeadRev)
+	} else {
+		a.auth.Audit(ctx, actor, "story.schedule", sc.Story.ID, sc.Story.Service, c, at.UTC().Format(time.RFC3339))
+	}
 	return nil
 }
 
@@ -213,18 +231,7 @@ func (a *Admin) storyUnpublish(w http.ResponseWriter, r *http.Request, actor *au
 	if err != nil {
 		return err
 	}
-	if err := a.auth.Authorize(actor, news.ActPublish, sc.Story.Service); err != nil {
-		return err
-	}
-	if sc.Story.Pub != news.PubPublished && sc.Story.Pub != news.PubScheduled {
-		return refuse(http.StatusConflict, "This story is not published or scheduled, so there is nothing to unpublish.")
-	}
-	now := a.auth.Now()
-	if err := a.cfg.Stories.Unpublish(ctx, sc.Story.ID, now); err != nil {
-		return err
-	}
-	a.auth.Audit(ctx, actor, "story.unpublish", sc.Story.ID, sc.Story.Service, a.clientOf(r), "")
-	l, err := a.recall(ctx, sc.Story, sc.Service, now)
+	l, err := a.unpublishStory(ctx, actor, sc, a.clientOf(r))
 	if err != nil {
 		return err
 	}
@@ -235,6 +242,23 @@ func (a *Admin) storyUnpublish(w http.ResponseWriter, r *http.Request, actor *au
 		Notice: "Unpublished. The story is gone from the site, feeds, API and search within a second; its address answers 410 Gone.",
 		Data:   unpublishData{storyCtx: sc, Headline: sc.Head.Content.Headline.Plain(), Recall: l, Done: true}})
 	return nil
+}
+
+// unpublishStory takes a published or scheduled story down, audits it and
+// lists what went out that cannot be recalled (shared with the API).
+func (a *Admin) unpublishStory(ctx context.Context, actor *auth.Actor, sc *storyCtx, c auth.Client) (*recallList, error) {
+	if err := a.auth.Authorize(actor, news.ActPublish, sc.Story.Service); err != nil {
+		return nil, err
+	}
+	if sc.Story.Pub != news.PubPublished && sc.Story.Pub != news.PubScheduled {
+		return nil, refuse(http.StatusConflict, "This story is not published or scheduled, so there is nothing to unpublish.")
+	}
+	now := a.auth.Now()
+	if err := a.cfg.Stories.Unpublish(ctx, sc.Story.ID, now); err != nil {
+		return nil, err
+	}
+	a.auth.Audit(ctx, actor, "story.unpublish", sc.Story.ID, sc.Story.Service, c, "")
+	return a.recall(ctx, sc.Story, sc.Service, now)
 }
 
 func (a *Admin) storyCorrect(w http.ResponseWriter, r *http.Request, actor *auth.Actor) error {
