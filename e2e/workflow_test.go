@@ -99,7 +99,7 @@ func TestWorkflowInBrowser(t *testing.T) {
 	// The reporter files a photo from the scene into the library.
 	const secret = "GPS-43.2381N-76.9452E-SOURCE-FLAT"
 	photo := filepath.Join(t.TempDir(), "IMG_4411.jpg")
-	if err := os.WriteFile(photo, mediatest.WithGPS(mediatest.JPEG(t, 1200, 800), secret), 0o644); err != nil {
+	if err := os.WriteFile(photo, mediatest.WithGPS(mediatest.JPEG(t, 1200, 800), secret, secret), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	signIn("photo@example.org")

@@ -19,6 +19,7 @@ import (
 	"net/textproto"
 	"os"
 	"path/filepath"
+	"qalam/internal/media/mediatest"
 	"regexp"
 	"runtime"
 	"strings"
@@ -66,43 +67,9 @@ func pngOf(t *testing.T, m image.Image) []byte {
 	return b.Bytes()
 }
 
-func app1(payload []byte) []byte {
-	seg := []byte{0xFF, 0xE1, 0, 0}
-	binary.BigEndian.PutUint16(seg[2:], uint16(len(payload)+2))
-	return append(seg, payload...)
-}
-
-// withGPS puts an EXIF block with a GPS IFD (latitude as ASCII, holding
-// the secret) and an XMP packet into a JPEG, right after SOI.
-func withGPS(jpg []byte) []byte {
-	be := binary.BigEndian
-	tiff := []byte("MM\x00\x2a\x00\x00\x00\x08")
-	// IFD0: one entry, GPSInfo (0x8825) → the GPS IFD at offset 26.
-	ifd0 := make([]byte, 2+12+4)
-	be.PutUint16(ifd0[0:], 1)
-	be.PutUint16(ifd0[2:], 0x8825)
-	be.PutUint16(ifd0[4:], 4)
-	be.PutUint32(ifd0[6:], 1)
-	be.PutUint32(ifd0[10:], 26)
-	tiff = append(tiff, ifd0...)
-	// GPS IFD: GPSLatitudeRef "N", and a text tag holding the secret.
-	gps := make([]byte, 2+2*12+4)
-	be.PutUint16(gps[0:], 2)
-	be.PutUint16(gps[2:], 0x0001)
-	be.PutUint16(gps[4:], 2)
-	be.PutUint32(gps[6:], 2)
-	copy(gps[10:], "N\x00")
-	be.PutUint16(gps[14:], 0x001B) // GPSProcessingMethod
-	be.PutUint16(gps[16:], 7)
-	be.PutUint32(gps[18:], uint32(len(secretGPS)))
-	be.PutUint32(gps[22:], uint32(26+len(gps)))
-	tiff = append(append(tiff, gps...), secretGPS...)
-	exif := app1(append([]byte("Exif\x00\x00"), tiff...))
-	xmp := app1([]byte("http://ns.adobe.com/xap/1.0/\x00<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><xmp:CreatorTool>" + secretXMP + "</xmp:CreatorTool></x:xmpmeta>"))
-	out := append([]byte{0xFF, 0xD8}, exif...)
-	out = append(out, xmp...)
-	return append(out, jpg[2:]...)
-}
+// withGPS puts an EXIF block with a GPS IFD holding secretGPS and an XMP
+// packet holding secretXMP into a JPEG.
+func withGPS(jpg []byte) []byte { return mediatest.WithGPS(jpg, secretGPS, secretXMP) }
 
 func pngChunk(typ string, data []byte) []byte {
 	out := make([]byte, 8, 12+len(data))

@@ -29,9 +29,10 @@ func JPEG(t testing.TB, w, h int) []byte {
 }
 
 // WithGPS puts an EXIF block with a GPS IFD (GPSLatitudeRef "N" and a
-// GPSProcessingMethod holding secret) and an XMP packet naming secret
-// into a JPEG, right after its SOI marker.
-func WithGPS(jpg []byte, secret string) []byte {
+// GPSProcessingMethod holding gps) and an XMP packet whose CreatorTool is
+// xmp into a JPEG, right after its SOI marker.
+func WithGPS(jpg []byte, gps, xmp string) []byte {
+	secret := gps
 	be := binary.BigEndian
 	tiff := []byte("MM\x00\x2a\x00\x00\x00\x08")
 	// IFD0: one entry, GPSInfo (0x8825) → the GPS IFD at offset 26.
@@ -42,19 +43,19 @@ func WithGPS(jpg []byte, secret string) []byte {
 	be.PutUint32(ifd0[6:], 1)
 	be.PutUint32(ifd0[10:], 26)
 	tiff = append(tiff, ifd0...)
-	gps := make([]byte, 2+2*12+4)
-	be.PutUint16(gps[0:], 2)
-	be.PutUint16(gps[2:], 0x0001) // GPSLatitudeRef
-	be.PutUint16(gps[4:], 2)
-	be.PutUint32(gps[6:], 2)
-	copy(gps[10:], "N\x00")
-	be.PutUint16(gps[14:], 0x001B) // GPSProcessingMethod
-	be.PutUint16(gps[16:], 7)
-	be.PutUint32(gps[18:], uint32(len(secret)))
-	be.PutUint32(gps[22:], uint32(26+len(gps)))
-	tiff = append(append(tiff, gps...), secret...)
+	ifd := make([]byte, 2+2*12+4)
+	be.PutUint16(ifd[0:], 2)
+	be.PutUint16(ifd[2:], 0x0001) // GPSLatitudeRef
+	be.PutUint16(ifd[4:], 2)
+	be.PutUint32(ifd[6:], 2)
+	copy(ifd[10:], "N\x00")
+	be.PutUint16(ifd[14:], 0x001B) // GPSProcessingMethod
+	be.PutUint16(ifd[16:], 7)
+	be.PutUint32(ifd[18:], uint32(len(secret)))
+	be.PutUint32(ifd[22:], uint32(26+len(ifd)))
+	tiff = append(append(tiff, ifd...), secret...)
 	out := append([]byte{0xFF, 0xD8}, app1(append([]byte("Exif\x00\x00"), tiff...))...)
-	out = append(out, app1([]byte("http://ns.adobe.com/xap/1.0/\x00<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><xmp:CreatorTool>"+secret+"</xmp:CreatorTool></x:xmpmeta>"))...)
+	out = append(out, app1([]byte("http://ns.adobe.com/xap/1.0/\x00<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><xmp:CreatorTool>"+xmp+"</xmp:CreatorTool></x:xmpmeta>"))...)
 	return append(out, jpg[2:]...)
 }
 
