@@ -15,7 +15,8 @@
 //	bulletList / orderedList          list; every paragraph of a listItem is an item
 //	blockquote {cite}                 quote, one per paragraph; cite on the last
 //	figure {asset, alt, credit}       figure; its inline content is the caption
-//	embed {url, title}                embed; the provider comes from the URL
+//	embed {url, title, thumb}         embed; the provider comes from the URL,
+//	                                  thumb is an asset id (else dropped)
 //	text + bold, italic, link {href}, notranslit
 //
 // Unknown nodes are unwrapped to their text, unknown marks and attributes
@@ -54,9 +55,8 @@ const (
 	maxAltBytes    = 1000
 	maxCreditBytes = 300
 	maxCiteBytes   = 300
-	maxTitleBytes  = 300
+	maxTitleBytes  = news.MaxEmbedTitle
 	maxURLBytes    = 2048
-	maxAssetID     = 64
 )
 
 // Error is a document FromEditor refuses, with a message for the journalist.
@@ -306,10 +306,15 @@ func (c *converter) embed(n node) {
 		c.fail(err)
 		return
 	}
+	thumb, _ := stringAttr(n.Attrs, "thumb")
+	if thumb = strings.TrimSpace(thumb); !validAssetID(thumb) {
+		thumb = "" // not one of the media library's: the card goes without
+	}
 	c.out = append(c.out, news.Block{Type: news.BlockEmbed, Embed: &news.Embed{
 		URL:      u,
 		Provider: Provider(u),
 		Title:    plainAttr(n.Attrs, "title", maxTitleBytes),
+		Thumb:    thumb,
 	}})
 }
 
@@ -399,17 +404,7 @@ func cleanURLChars(s string) bool {
 	return true
 }
 
-func validAssetID(id string) bool {
-	if len(id) > maxAssetID {
-		return false
-	}
-	for _, r := range id {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
-			return false
-		}
-	}
-	return !strings.HasPrefix(id, ".")
-}
+func validAssetID(id string) bool { return news.ValidAssetID(id) }
 
 // inlineOf flattens a node's content into canonical inline text: any node
 // other than text is unwrapped.

@@ -67,6 +67,9 @@ func ToEditor(d news.Doc) ([]byte, error) {
 			if e.Provider != "" {
 				attrs["provider"] = e.Provider
 			}
+			if e.Thumb != "" {
+				attrs["thumb"] = e.Thumb
+			}
 			doc.Content = append(doc.Content, out{Type: "embed", Attrs: attrs})
 		}
 	}

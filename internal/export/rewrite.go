@@ -27,8 +27,12 @@ var urlAttrs = map[string]bool{"href": true, "src": true, "poster": true}
 // dropMarkers are data-qalam values of elements that are true only of the
 // live server: the "you are reading us here" note beside an address on the
 // mirrors page, a story's comments section (a static copy has no server
-// to take comments) and the live-update script (no server to push to it).
-var dropMarkers = map[string]bool{"current-mirror": true, "comments": true, "live-script": true}
+// to take comments), the live-update script (no server to push to it), and
+// the embed script with each embed card's "load content" button: a copy
+// carried on a USB stick or mirrored by others shows the link card only and
+// never frames a third party.
+var dropMarkers = map[string]bool{"current-mirror": true, "comments": true, "live-script": true,
+	"embed-script": true, "embed-load": true}
 
 // rewriteHTML passes every URL in a page's tags through fn, which returns
 // the new value and true to change it. It drops every <form> (a static copy

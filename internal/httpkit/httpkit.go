@@ -128,6 +128,19 @@ func peerTrusted(remote string, trusted []netip.Prefix) bool {
 const ReaderCSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
 	"connect-src 'self'; manifest-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'self'"
 
+// EmbedFrameSources are the only origins a reader page may frame: the
+// privacy-friendlier embed addresses of YouTube, Telegram, X, Instagram and
+// Facebook (internal/render.FrameSources, whose test holds the two lists
+// equal).
+const EmbedFrameSources = "https://www.youtube-nocookie.com https://t.me https://platform.twitter.com https://www.instagram.com https://www.facebook.com"
+
+// ReaderEmbedCSP is ReaderCSP for the pages that show an embed card with a
+// frame behind a click (internal/site sets it on those pages only; every
+// other page keeps frame-src at 'none' through default-src). Nothing else is
+// loosened: the frame is made only after the reader's click, by qalam's own
+// assets/static/embed.js.
+const ReaderEmbedCSP = ReaderCSP + "; frame-src " + EmbedFrameSources
+
 // secureHeaders are set on every response. Values are shared slices, set
 // by canonical key, so the hot path allocates nothing for them.
 var secureHeaders = map[string][]string{

@@ -41,6 +41,7 @@ var enCatalog = &Catalog{
 		"figure.credit":    "Photo: %s",
 		"embed.open":       "Open on %s",
 		"embed.link":       "External link",
+		"embed.load":       "Load content from %s",
 
 		"promo.title":  "About this service",
 		"notice.title": "Notice for readers",

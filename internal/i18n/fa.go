@@ -45,6 +45,7 @@ var faCatalog = &Catalog{
 		"figure.credit":    "عکس: %s",
 		"embed.open":       "مشاهده در %s",
 		"embed.link":       "پیوند بیرونی",
+		"embed.load":       "بارگذاری محتوا از %s",
 
 		"promo.title":  "دربارهٔ این رسانه",
 		"notice.title": "اطلاعیه برای خوانندگان",

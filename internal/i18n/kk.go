@@ -42,6 +42,7 @@ var kkCatalog = &Catalog{
 		"figure.credit":    "Фото: %s",
 		"embed.open":       "%s арқылы ашу",
 		"embed.link":       "Сыртқы сілтеме",
+		"embed.load":       "%s мазмұнын жүктеу",
 
 		"promo.title":  "Редакция туралы",
 		"notice.title": "Оқырмандарға хабарландыру",

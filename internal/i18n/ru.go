@@ -41,6 +41,7 @@ var ruCatalog = &Catalog{
 		"figure.credit":    "Фото: %s",
 		"embed.open":       "Открыть в %s",
 		"embed.link":       "Внешняя ссылка",
+		"embed.load":       "Загрузить содержимое с %s",
 
 		"promo.title":  "О редакции",
 		"notice.title": "К сведению читателей",

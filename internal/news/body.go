@@ -70,12 +70,54 @@ type Figure struct {
 	Credit  string `json:"credit,omitempty"`
 }
 
-// Embed is third-party content kept as a block. Readers get a plain link
-// card: qalam never makes a reader's browser call the third party.
+// Embed is third-party content kept as a block. Readers get a link card
+// served by qalam: its title, and a thumbnail copied into the media library
+// when the embed was inserted (Thumb, an asset id), so a reader's browser
+// never calls the third party unless the reader asks for it.
 type Embed struct {
 	URL      string `json:"url"`
 	Provider string `json:"provider,omitempty"` // youtube, telegram, x, instagram, facebook, link
-	Title    string `json:"title,omitempty"`
+	Title    string `json:"title,omitempty"`    // plain text
+	Thumb    string `json:"thumb,omitempty"`    // asset id of the thumbnail in the media library; "" for none
+}
+
+// Validate checks an embed: an absolute http(s) URL, a plain-text title of
+// at most MaxEmbedTitle bytes, and a thumbnail that is an asset id.
+func (e Embed) Validate() error {
+	u, err := url.Parse(e.URL)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || len(e.URL) > maxHrefBytes {
+		return Invalidf("embed URL must be an absolute http(s) URL")
+	}
+	if !utf8.ValidString(e.Title) || len(e.Title) > MaxEmbedTitle {
+		return Invalidf("embed title must be UTF-8 text of at most %d bytes", MaxEmbedTitle)
+	}
+	for _, r := range e.Title {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f) {
+			return Invalidf("embed title has control characters")
+		}
+	}
+	if e.Thumb != "" && !ValidAssetID(e.Thumb) {
+		return Invalidf("embed thumbnail %q is not an asset id", e.Thumb)
+	}
+	return nil
+}
+
+// MaxEmbedTitle bounds an embed's title, in bytes.
+const MaxEmbedTitle = 300
+
+// ValidAssetID reports whether s has the shape of an asset id: 1..64
+// letters, digits, '-', '_' or '.', not starting with '.'.
+func ValidAssetID(s string) bool {
+	if s == "" || len(s) > 64 || s[0] == '.' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
 }
 
 // Block is one element of a story body.
@@ -182,11 +224,7 @@ func (b Block) validate() error {
 		if b.Embed == nil {
 			return Invalidf("embed block without embed")
 		}
-		u, err := url.Parse(b.Embed.URL)
-		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			return Invalidf("embed URL must be an absolute http(s) URL")
-		}
-		return nil
+		return b.Embed.Validate()
 	default:
 		return Invalidf("unknown block type %q", b.Type)
 	}
@@ -260,14 +298,24 @@ func SafeHref(h string) bool {
 	return false
 }
 
-// AssetIDs lists every asset the document uses, in order, without repeats.
+// AssetIDs lists every asset the document uses, in order, without repeats:
+// figures' images and embeds' thumbnails, so both are served while a public
+// story uses them and unpublished with it.
 func (d Doc) AssetIDs() []string {
 	var ids []string
 	seen := map[string]bool{}
+	add := func(id string) {
+		if id != "" && !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
 	for _, b := range d.Blocks {
-		if b.Figure != nil && !seen[b.Figure.AssetID] {
-			seen[b.Figure.AssetID] = true
-			ids = append(ids, b.Figure.AssetID)
+		if b.Figure != nil {
+			add(b.Figure.AssetID)
+		}
+		if b.Embed != nil {
+			add(b.Embed.Thumb)
 		}
 	}
 	return ids

@@ -7,7 +7,6 @@ package render
 import (
 	"html"
 	"html/template"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -22,6 +21,16 @@ type Options struct {
 	Figure func(f news.Figure, lazy bool) template.HTML
 	// EmbedLabel is the localized "Open on %s" label.
 	EmbedLabel func(provider string) string
+	// Thumb renders an embed's thumbnail, an asset of the media library
+	// (the site's <picture>); nil, or "" for an unavailable asset, leaves
+	// the card with text only (lite pages, feeds, the API).
+	Thumb func(assetID string) template.HTML
+	// EmbedLoad is the localized "Load content from %s" label. When set,
+	// cards of providers with a frame (FrameURL) carry the hidden button
+	// assets/static/embed.js turns into the frame on a click; the page must
+	// then load embed.js and allow FrameSources in its CSP. nil on lite
+	// pages, feeds, the API and exports' sources: no frame, ever.
+	EmbedLoad func(provider string) string
 }
 
 // Inline renders rich text to HTML: text escaped, marks as elements.
@@ -120,36 +129,6 @@ func Body(d news.Doc, o Options) template.HTML {
 		}
 	}
 	return template.HTML(b.String())
-}
-
-// writeEmbed renders third-party content as a plain link card: the reader's
-// browser never contacts the third party unless the reader follows the link.
-func writeEmbed(b *strings.Builder, e news.Embed, o Options) {
-	u, err := url.Parse(e.URL)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return
-	}
-	provider := e.Provider
-	if provider == "" || provider == "link" {
-		provider = strings.TrimPrefix(u.Hostname(), "www.")
-	} else {
-		provider = ProviderName(provider)
-	}
-	title := e.Title
-	if title == "" {
-		title = u.Hostname() + u.EscapedPath()
-	}
-	b.WriteString(`<aside class="embed" data-qalam="embed"><a href="`)
-	b.WriteString(html.EscapeString(u.String()))
-	b.WriteString(`" rel="nofollow noopener noreferrer">`)
-	b.WriteString(html.EscapeString(title))
-	b.WriteString(`</a>`)
-	if o.EmbedLabel != nil {
-		b.WriteString(` <span class="embed-via">`)
-		b.WriteString(html.EscapeString(o.EmbedLabel(provider)))
-		b.WriteString(`</span>`)
-	}
-	b.WriteString("</aside>\n")
 }
 
 // ProviderName is the display name of a known embed provider.

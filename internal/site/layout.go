@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"qalam/assets"
+	"qalam/internal/httpkit"
 	"qalam/internal/i18n"
 	"qalam/internal/media"
 	"qalam/internal/news"
@@ -50,6 +51,10 @@ type Layout struct {
 	LivePoll       int64  // ms between polls when no stream can be had
 	NoStreams      bool   // poll from the start: the server holds no streams
 	Full           string // a lite page's full version, escaped
+	// Embeds is set on a page with an embed card whose frame loads on a
+	// click: it loads assets/static/embed.js and answers with
+	// httpkit.ReaderEmbedCSP, the only pages allowed to frame anything.
+	Embeds bool
 	loc            *time.Location
 	at             time.Time
 	// scriptAlts are the absolute URLs of a Kazakh page in both scripts,
@@ -199,6 +204,17 @@ func (l *Layout) figure(f news.Figure, assets map[string]news.Asset, lazy bool, 
 	return template.HTML(b.String())
 }
 
+// embedThumb renders an embed card's thumbnail, a small picture of the
+// copy the newsroom made when the embed was inserted. Its alt is empty: the
+// card's title beside it says what it shows.
+func embedThumb(id string, assets map[string]news.Asset) template.HTML {
+	a, ok := assets[id]
+	if !ok {
+		return ""
+	}
+	return picture(a, "", "(min-width: 48rem) 12rem, 40vw", true)
+}
+
 func parseTemplates(static *assets.Static) (map[string]*template.Template, error) {
 	funcs := template.FuncMap{
 		"asset":  static.URL,
@@ -244,6 +260,9 @@ func (s *Site) page(name string, status int, l *Layout, data any) (*pagecache.En
 		return nil, fmt.Errorf("executing %s: %w", name, err)
 	}
 	h := pageHeaders(l.Lang)
+	if l.Embeds {
+		h.Set("Content-Security-Policy", httpkit.ReaderEmbedCSP)
+	}
 	if status != http.StatusOK {
 		h.Set("Cache-Control", "public, max-age=10")
 	}

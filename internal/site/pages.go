@@ -398,7 +398,10 @@ func (s *Site) storyPage(rq *request, svc news.Service, sectionSlug, last string
 			return l.figure(f, p.Assets, lazy || c.Lead != nil, "")
 		},
 		EmbedLabel: func(provider string) string { return l.T("embed.open", provider) },
+		Thumb:      func(id string) template.HTML { return embedThumb(id, p.Assets) },
+		EmbedLoad:  func(provider string) string { return l.T("embed.load", provider) },
 	})
+	l.Embeds = render.HasFrames(c.Body)
 	l.OG = &OpenGraph{Type: "article", Title: c.Headline.Plain(), Description: l.Description, Locale: ogLocale(svc.Lang),
 		Published: iso(p.Story.PublishAt.In(l.loc))}
 	modified := p.Story.PublishAt
