@@ -29,6 +29,7 @@ import (
 	"qalam/internal/auth"
 	"qalam/internal/config"
 	"qalam/internal/news"
+	"qalam/internal/outbound"
 )
 
 // Config is what the admin runs with.
@@ -74,6 +75,10 @@ type Config struct {
 	// /admin/media (media.go), with Stories when it is a news.MediaStore;
 	// nil hides the library.
 	Library MediaLibrary
+	// Outbound fetches an embed's page and thumbnail when it is inserted
+	// (embeds.go; EmbedClient, under serve's --outbound-allow); nil
+	// leaves embeds with their address only.
+	Outbound *outbound.Client
 }
 
 // CookieName is the session cookie. The __Host- prefix makes browsers

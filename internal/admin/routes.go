@@ -65,6 +65,7 @@ func (a *Admin) routes() {
 	a.liveRoutes()
 	a.serviceRoutes()
 	a.mediaRoutes()
+	a.embedRoutes()
 	a.passkeyRoutes()
 	a.handle("/admin/", public, func(w http.ResponseWriter, r *http.Request, actor *auth.Actor) error { return news.ErrNotFound })
 }

@@ -131,7 +131,8 @@ func New(opts config.Options, store news.Store, lib *media.Library, log *slog.Lo
 				Issuer: "qalam " + opts.AdminOrigin.Host}),
 			Static: static, Origin: opts.AdminOrigin, TrustedProxies: opts.TrustedProxies, Log: log, NotFound: s.Site,
 			Mirrors: store, Stories: store, Workflow: wf, Webhooks: wh, Telegram: tg, Newsletters: nls,
-			Preview: s.Site.Preview, ReaderOrigin: opts.Primary.String(), Media: lib.Handler, Library: lib, Comments: cms})
+			Preview: s.Site.Preview, ReaderOrigin: opts.Primary.String(), Media: lib.Handler, Library: lib, Comments: cms,
+			Outbound: admin.EmbedClient(opts.OutboundAllow)})
 		if err != nil {
 			return nil, err
 		}
