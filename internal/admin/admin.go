@@ -30,6 +30,7 @@ import (
 	"qalam/internal/config"
 	"qalam/internal/news"
 	"qalam/internal/outbound"
+	"qalam/internal/ratelimit"
 )
 
 // Config is what the admin runs with.
@@ -75,6 +76,10 @@ type Config struct {
 	// /admin/media (media.go), with Stories when it is a news.MediaStore;
 	// nil hides the library.
 	Library MediaLibrary
+	// APIRate bounds each API token's requests (default 120 at once,
+	// then 2 a second); APIAuthFailures bounds failed token checks per
+	// client address (default 20, then one per 30 s). api.go.
+	APIRate, APIAuthFailures ratelimit.Config
 	// Outbound fetches an embed's page and thumbnail when it is inserted
 	// (embeds.go; EmbedClient, under serve's --outbound-allow); nil
 	// leaves embeds with their address only.
@@ -144,7 +149,7 @@ func parseTemplates(static *assets.Static) (map[string]*template.Template, error
 	pages := map[string]*template.Template{}
 	for _, name := range []string{"login", "factor", "setup", "enroll", "codes", "home", "sessions", "people", "link", "audit", "error", "mirrors",
 		"stories", "story-new", "story", "story-revisions", "story-unpublish", "story-phone", "curation",
-		"comments", "subscribers", "banner", "passkeys", "media", "media-item", "story-live", "service"} {
+		"comments", "subscribers", "banner", "passkeys", "media", "media-item", "story-live", "service", "tokens"} {
 		t, err := template.Must(base.Clone()).ParseFS(assets.Templates, "templates/admin-"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("admin template %s: %w", name, err)
@@ -243,6 +248,8 @@ type page struct {
 	CanService bool
 	// CanMedia: may see a service's media library somewhere.
 	CanMedia bool
+	// CanTokens: may make API tokens (tokens.go).
+	CanTokens bool
 	// Passkeys: the admin origin allows passkeys (admin-passkey.js);
 	// HasPasskey: the actor holds one (the factor and confirm pages).
 	Passkeys, HasPasskey bool
@@ -269,6 +276,7 @@ func (a *Admin) render(w http.ResponseWriter, r *http.Request, status int, name 
 		p.CanService = a.cfg.Stories != nil && anyService(p.Actor, news.ActSections)
 		p.CanMedia = a.mediaStore() != nil && anyService(p.Actor, news.ActWrite)
 		p.CanSubscribers = a.cfg.Comments != nil && a.cfg.Stories != nil && a.cfg.Newsletters != nil && anyService(p.Actor, news.ActExport)
+		p.CanTokens = a.tokensOn() && p.Actor.Token != ""
 	}
 	var buf bytes.Buffer
 	if err := a.pages[name].ExecuteTemplate(&buf, "base", p); err != nil {

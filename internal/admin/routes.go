@@ -67,6 +67,8 @@ func (a *Admin) routes() {
 	a.mediaRoutes()
 	a.embedRoutes()
 	a.passkeyRoutes()
+	a.tokenRoutes()
+	a.apiRoutes()
 	a.handle("/admin/", public, func(w http.ResponseWriter, r *http.Request, actor *auth.Actor) error { return news.ErrNotFound })
 }
 
