@@ -39,14 +39,7 @@ func (a *Admin) bannerPage(w http.ResponseWriter, r *http.Request, actor *auth.A
 	if err != nil && !errors.Is(err, news.ErrNotFound) {
 		return err
 	}
-	var notice string
-	switch r.URL.Query().Get("done") {
-	case "set":
-		notice = say(r, actor, "The banner is showing.")
-	case "clear":
-		notice = say(r, actor, "The banner is down.")
-	}
-	a.render(w, r, http.StatusOK, "banner", &page{Title: say(r, actor, "Breaking-news banner"), Here: "banner", Actor: actor, Notice: notice,
+	a.render(w, r, http.StatusOK, "banner", &page{Title: "Breaking-news banner", Here: "banner", Actor: actor, Notice: r.URL.Query().Get("done"),
 		Data: bannerData{Services: svcs, Service: cur, Banner: b}})
 	return nil
 }
