@@ -26,7 +26,7 @@ import (
 
 // Embeds: when a journalist inserts an embed, the editor asks
 //
-//	POST /admin/embeds   story, url, csrf (field or X-CSRF-Token header)
+//	POST /admin/embeds?story=ID   url, csrf (field or X-CSRF-Token header)
 //
 // and qalam fetches the address itself, through the outbound client and
 // its SSRF rules (Config.Outbound: loopback, private and link-local
@@ -130,7 +130,7 @@ func (a *Admin) embedPost(w http.ResponseWriter, r *http.Request, actor *auth.Ac
 		return msg(http.StatusForbidden, "This page is out of date. Reload it and insert the embed again.")
 	}
 	ctx := r.Context()
-	sc, err := a.loadStory(ctx, actor, r.PostFormValue("story"))
+	sc, err := a.loadStory(ctx, actor, r.FormValue("story")) // the editor names it in the query
 	switch {
 	case errors.Is(err, auth.ErrForbidden):
 		return msg(http.StatusForbidden, "Your role does not allow you to edit this story.")

@@ -55,8 +55,8 @@ type Layout struct {
 	// click: it loads assets/static/embed.js and answers with
 	// httpkit.ReaderEmbedCSP, the only pages allowed to frame anything.
 	Embeds bool
-	loc            *time.Location
-	at             time.Time
+	loc    *time.Location
+	at     time.Time
 	// scriptAlts are the absolute URLs of a Kazakh page in both scripts,
 	// for hreflang; nil for other services.
 	scriptAlts []Alternate

@@ -12,22 +12,31 @@
 //        data-csrf-header="X-CSRF-Token"
 //        data-assets='[{"id":"a1","label":"Flood, Tole Bi","alt":"..."}]'
 //        data-draft-key="story-123"      localStorage key for unsaved text
+//        data-embed-fetch="/admin/embeds?story=ID"  where an inserted embed's
+//                                        title and thumbnail are fetched (POST);
+//                                        none: embeds go in as typed
+//        data-thumb-url="/admin/media/{id}/thumb?w=320"  the newsroom's own
+//                                        thumbnail of an embed, by asset id
 //        data-autosave-ms="3000"
 //        data-i18n='{"bold":"Жуан"}'>    any of the strings below
 //   </div>
 //
 // The save is a form POST (body, base revision, CSRF field) answered with
 // 2xx (optionally JSON {"revision": "..."}), 409 for a conflict (the body's
-// text or JSON "error" is shown) or another error. The editor makes no other
-// request, uses no inline script or style, and keeps unsaved text in
-// localStorage until a save succeeds.
+// text or JSON "error" is shown) or another error. Inserting an embed POSTs
+// its address (field "url", the CSRF field and header) to data-embed-fetch,
+// answered with JSON {url, title, provider, thumb, thumbURL, code} (see
+// internal/admin/embeds.go); whatever the answer, the embed goes in, with
+// what could be had. The editor makes no other request (thumbnails are the
+// newsroom's own, from data-thumb-url), uses no inline script or style, and
+// keeps unsaved text in localStorage until a save succeeds.
 import { EditorState, Plugin, TextSelection } from "prosemirror-state";
 import { EditorView } from "prosemirror-view";
 import { keymap } from "prosemirror-keymap";
 import { history, undo, redo } from "prosemirror-history";
 import { baseKeymap, toggleMark, setBlockType, wrapIn, lift, chainCommands } from "prosemirror-commands";
 import { wrapInList, splitListItem, liftListItem } from "prosemirror-schema-list";
-import { schema, safeHref, embedURL, setFigureLabeler } from "./schema.js";
+import { schema, safeHref, embedURL, setFigureLabeler, setThumbURL } from "./schema.js";
 
 const defaultStrings = {
   toolbar: "Formatting",
@@ -76,6 +85,25 @@ const defaultStrings = {
   restore: "Restore it",
   discard: "Discard it",
   loadFailed: "The stored text could not be opened in the editor; nothing was changed.",
+  embedFetching: "Fetching the title and picture…",
+  embedInserted: "Embed inserted with its title and picture.",
+  embedOff: "Previews are off in this newsroom: the embed was inserted with its address only.",
+  embedRefused: "That address is in a private network, which the newsroom does not fetch from: the embed was inserted with its address only.",
+  embedFailed: "The page could not be fetched: the embed was inserted with its address only.",
+  embedNotHTML: "The address is not a web page: the embed was inserted without a title or picture.",
+  embedNoImage: "The page has no picture: the embed was inserted without a thumbnail.",
+  embedBadImage: "The page's picture could not be used: the embed was inserted without a thumbnail.",
+  embedError: "No preview could be had ({error}): the embed was inserted with its address only.",
+};
+
+// The text for each code of an embed fetch's answer.
+const embedCodes = {
+  off: "embedOff",
+  refused: "embedRefused",
+  failed: "embedFailed",
+  "not-html": "embedNotHTML",
+  "no-image": "embedNoImage",
+  "bad-image": "embedBadImage",
 };
 
 // Glyphs for the buttons whose names are long; the rest show their name.
@@ -250,6 +278,9 @@ class Editor {
     this.assets = parseJSON(ds.assets, []).filter((a) => a && typeof a.id === "string");
     this.interval = Math.max(500, parseInt(ds.autosaveMs || "3000", 10) || 3000);
     this.draftKey = "qalam-editor:" + (ds.draftKey || location.pathname + "|" + this.saveURL);
+    this.embedFetch = ds.embedFetch || "";
+    const thumbPattern = ds.thumbUrl || "";
+    setThumbURL((id) => (thumbPattern ? thumbPattern.replace("{id}", encodeURIComponent(id)) : ""));
     this.id = "qe" + ++uid;
     this.state = "idle"; // idle, dirty, saving, saved, failed, conflict
     this.timer = 0;
@@ -347,7 +378,10 @@ class Editor {
     this.retry = el("button", { type: "button", class: "qe-retry", hidden: true, text: t.retry });
     this.retry.addEventListener("click", () => this.save());
     this.notice = el("div", { class: "qe-notice", hidden: true });
-    const footer = el("div", { class: "qe-footer" }, this.status, this.retry);
+    // How the last embed went in (its title and picture, or why not): kept
+    // until the next one, apart from the save status.
+    this.embedNote = el("p", { class: "qe-embed-note", role: "status" });
+    const footer = el("div", { class: "qe-footer" }, this.embedNote, this.status, this.retry);
     this.root.append(this.toolbar, this.panel, this.notice, this.content, footer);
 
     const labelAttrs = { role: "textbox", "aria-multiline": "true", class: "qe-content", id: this.id + "-content", "aria-describedby": this.id + "-status" };
@@ -448,6 +482,7 @@ class Editor {
     this.panel.replaceChildren();
     const heading = el("p", { class: "qe-panel-title", id: this.id + "-panel-title", text: title });
     const error = el("p", { class: "qe-panel-error", role: "alert" });
+    const progress = el("p", { class: "qe-panel-status", role: "status" });
     const inputs = {};
     const rows = fields.map((f) => {
       const id = this.id + "-f-" + f.name;
@@ -476,11 +511,29 @@ class Editor {
     buttons.append(cancel);
     this.panel.setAttribute("role", "group");
     this.panel.setAttribute("aria-labelledby", heading.id);
-    this.panel.append(heading, ...rows, error, buttons);
-    const doApply = () => {
+    this.panel.append(heading, ...rows, error, progress, buttons);
+    // onApply returns "" (done), a message to show, or a promise of either
+    // (the panel says so while it waits, and ignores further clicks).
+    let busy = false;
+    const doApply = async () => {
+      if (busy) return;
       const values = {};
       for (const [k, v] of Object.entries(inputs)) values[k] = v.value.trim();
-      const msg = onApply(values);
+      let msg = onApply(values, (text) => (progress.textContent = text));
+      if (msg && typeof msg.then === "function") {
+        busy = true;
+        error.textContent = "";
+        this.panel.setAttribute("aria-busy", "true");
+        apply.setAttribute("aria-disabled", "true");
+        try {
+          msg = await msg;
+        } finally {
+          busy = false;
+          this.panel.removeAttribute("aria-busy");
+          apply.removeAttribute("aria-disabled");
+          progress.textContent = "";
+        }
+      }
       if (msg) {
         error.textContent = msg;
         return;
@@ -488,11 +541,13 @@ class Editor {
       this.closePanel();
     };
     apply.addEventListener("click", doApply);
-    cancel.addEventListener("click", () => this.closePanel());
+    cancel.addEventListener("click", () => {
+      if (!busy) this.closePanel();
+    });
     this.panel.onkeydown = (ev) => {
       if (ev.key === "Escape") {
         ev.preventDefault();
-        this.closePanel();
+        if (!busy) this.closePanel();
       } else if (ev.key === "Enter" && ev.target.tagName === "INPUT") {
         ev.preventDefault(); // no implicit submission of the story form
         doApply();
@@ -602,13 +657,60 @@ class Editor {
         { name: "url", label: t.embedAddress, type: "url" },
         { name: "title", label: t.embedTitle },
       ],
-      ({ url, title }) => {
+      ({ url, title }, progress) => {
         if (!embedURL(url)) return t.badEmbed;
-        insertBlock(schema.nodes.embed.create({ url, title }))(this.view.state, this.view.dispatch);
-        return "";
+        if (!this.embedFetch) {
+          insertBlock(schema.nodes.embed.create({ url, title }))(this.view.state, this.view.dispatch);
+          return "";
+        }
+        progress(t.embedFetching);
+        this.embedNote.textContent = "";
+        return this.fetchEmbed(url).then((ans) => {
+          if (ans.refuse) return ans.refuse;
+          const attrs = { url, title: title || ans.title || "", provider: ans.provider || "", thumb: ans.thumb || "" };
+          insertBlock(schema.nodes.embed.create(attrs))(this.view.state, this.view.dispatch);
+          // closePanel moves the focus back to the text; the note says how
+          // the insertion went.
+          this.embedNote.textContent = ans.note;
+          return "";
+        });
       },
       { applyLabel: t.insert },
     );
+  }
+
+  // fetchEmbed asks the newsroom for an embed's title and thumbnail. It
+  // resolves to the answer plus a note for the status line, or to
+  // {refuse: message} when the address itself was refused (400): any
+  // other failure still lets the embed go in with its address.
+  async fetchEmbed(url) {
+    const t = this.t;
+    const body = new URLSearchParams();
+    body.set("url", url);
+    if (this.csrfToken) body.set(this.csrfField, this.csrfToken);
+    const headers = { Accept: "application/json" };
+    if (this.csrfToken) headers[this.csrfHeader] = this.csrfToken;
+    let resp, data;
+    try {
+      resp = await fetch(this.embedFetch, { method: "POST", credentials: "same-origin", headers, body });
+      data = parseJSON(await resp.text(), null);
+    } catch {
+      return { note: fill(t.embedError, { error: t.offline }) };
+    }
+    if (!data || typeof data !== "object") data = {};
+    if (!resp.ok) {
+      const message = typeof data.error === "string" && data.error ? data.error : resp.status + " " + resp.statusText;
+      if (resp.status === 400) return { refuse: message };
+      return { note: fill(t.embedError, { error: message }) };
+    }
+    const ans = {
+      title: typeof data.title === "string" ? data.title : "",
+      provider: typeof data.provider === "string" ? data.provider : "",
+      thumb: typeof data.thumb === "string" ? data.thumb : "",
+    };
+    const code = typeof data.code === "string" ? data.code : "";
+    ans.note = code ? t[embedCodes[code]] || fill(t.embedError, { error: data.message || code }) : t.embedInserted;
+    return ans;
   }
 
   // say shows a passing message in the live region without changing the

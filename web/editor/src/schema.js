@@ -102,6 +102,9 @@ export const schema = new Schema({
         ["figcaption", 0],
       ],
     },
+    // An embed is a card: the title and, when the newsroom fetched one, the
+    // thumbnail it copied into its own media library (never the third
+    // party's address: the admin loads nothing from elsewhere).
     embed: {
       group: "block",
       atom: true,
@@ -110,18 +113,29 @@ export const schema = new Schema({
         url: { validate: "string" },
         title: { default: "", validate: "string" },
         provider: { default: "", validate: "string" },
+        thumb: { default: "", validate: "string" },
       },
       parseDOM: [
         {
           tag: "div[data-embed-url]",
-          getAttrs: (d) => ({ url: d.getAttribute("data-embed-url"), title: d.getAttribute("data-embed-title") || "" }),
+          getAttrs: (d) => ({
+            url: d.getAttribute("data-embed-url"),
+            title: d.getAttribute("data-embed-title") || "",
+            provider: d.getAttribute("data-embed-provider") || "",
+            thumb: d.getAttribute("data-embed-thumb") || "",
+          }),
         },
       ],
-      toDOM: (n) => [
-        "div",
-        { class: "qe-embed", "data-embed-url": n.attrs.url, "data-embed-title": n.attrs.title },
-        (n.attrs.title ? n.attrs.title + " — " : "") + n.attrs.url,
-      ],
+      toDOM: (n) => {
+        const attrs = { class: "qe-embed", "data-embed-url": n.attrs.url, "data-embed-title": n.attrs.title };
+        if (n.attrs.provider) attrs["data-embed-provider"] = n.attrs.provider;
+        if (n.attrs.thumb) attrs["data-embed-thumb"] = n.attrs.thumb;
+        const spec = ["div", attrs];
+        const src = n.attrs.thumb ? thumbURL(n.attrs.thumb) : "";
+        if (src) spec.push(["img", { class: "qe-embed-thumb", src, alt: "", width: "160", height: "90" }]);
+        spec.push(["span", { class: "qe-embed-text" }, (n.attrs.title ? n.attrs.title + " — " : "") + n.attrs.url]);
+        return spec;
+      },
     },
     text: { group: "inline" },
   },
@@ -168,4 +182,14 @@ export function setFigureLabeler(fn) {
 }
 function figureLabel(n) {
   return labeler(n);
+}
+
+// thumbURL is set by the editor to find the newsroom's own thumbnail of an
+// embed by its asset id ("" shows none).
+let thumber = () => "";
+export function setThumbURL(fn) {
+  thumber = fn;
+}
+function thumbURL(id) {
+  return /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$/.test(id) ? thumber(id) : "";
 }
