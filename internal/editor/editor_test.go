@@ -201,3 +201,53 @@ func TestToEditorShape(t *testing.T) {
 		t.Error("not JSON")
 	}
 }
+
+// An embed keeps its thumbnail only when it is an asset id, and its title
+// only as plain text.
+func TestEmbedThumbAndTitle(t *testing.T) {
+	for _, tc := range []struct{ thumb, wantThumb string }{
+		{"3h5kq2x7ab", "3h5kq2x7ab"},
+		{" asset_1.v2 ", "asset_1.v2"},
+		{"../../etc/passwd", ""},
+		{"https://evil.example/x.jpg", ""},
+		{".hidden", ""},
+		{strings.Repeat("a", 65), ""},
+		{"", ""},
+	} {
+		raw := `{"type":"doc","content":[{"type":"embed","attrs":{"url":"https://t.me/chan/5","title":"Line\nbreak <b>\u0007","thumb":` + jsonString(tc.thumb) + `}}]}`
+		d, err := FromEditor([]byte(raw))
+		if err != nil {
+			t.Fatalf("%q: %v", tc.thumb, err)
+		}
+		e := d.Blocks[0].Embed
+		if e.Thumb != tc.wantThumb || e.Title != "Line break <b>" || e.Provider != "telegram" {
+			t.Errorf("thumb %q: got %+v", tc.thumb, *e)
+		}
+		back, err := ToEditor(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := FromEditor(back)
+		if err != nil || !reflect.DeepEqual(again, d) {
+			t.Errorf("thumb %q: round trip %s → %s (%v)", tc.thumb, d.Encode(), again.Encode(), err)
+		}
+	}
+	// A stored thumbnail that is no asset id is refused by validation.
+	bad := news.Doc{Version: 1, Blocks: []news.Block{{Type: news.BlockEmbed, Embed: &news.Embed{URL: "https://t.me/c/1", Thumb: "a/b"}}}}
+	if _, err := ToEditor(bad); err == nil {
+		t.Error("ToEditor took an embed whose thumbnail is not an asset id")
+	}
+	if got := news.Doc.AssetIDs(news.Doc{Blocks: []news.Block{
+		{Type: news.BlockFigure, Figure: &news.Figure{AssetID: "img1", Alt: "a"}},
+		{Type: news.BlockEmbed, Embed: &news.Embed{URL: "https://t.me/c/1", Thumb: "th1"}},
+		{Type: news.BlockEmbed, Embed: &news.Embed{URL: "https://t.me/c/2", Thumb: "img1"}},
+		{Type: news.BlockEmbed, Embed: &news.Embed{URL: "https://t.me/c/3"}},
+	}}); !reflect.DeepEqual(got, []string{"img1", "th1"}) {
+		t.Errorf("AssetIDs %v, want figures' and embeds' assets once each", got)
+	}
+}
+
+func jsonString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}

@@ -69,10 +69,14 @@ func randomDoc(r *rand.Rand) news.Doc {
 			}
 			b = news.Block{Type: news.BlockFigure, Figure: f}
 		case 5:
-			u := []string{"https://youtu.be/x", "https://t.me/c/1", "https://example.org/?a=<b>", "http://x.com/y"}[r.IntN(4)]
+			u := []string{"https://youtu.be/x", "https://t.me/c/1", "https://example.org/?a=<b>", "http://x.com/y",
+				"https://www.youtube.com/watch?v=dQw4w9WgXcQ", "https://t.me/qalam_news/15", "https://x.com/a/status/12"}[r.IntN(7)]
 			e := &news.Embed{URL: u, Provider: Provider(u)}
 			if r.IntN(2) == 0 {
 				e.Title = "Title " + texts[r.IntN(len(texts))] + "."
+			}
+			if r.IntN(2) == 0 {
+				e.Thumb = fmt.Sprintf("thumb%d", r.IntN(100))
 			}
 			b = news.Block{Type: news.BlockEmbed, Embed: e}
 		}
@@ -225,6 +229,10 @@ func renderBody(d news.Doc) template.HTML {
 			return template.HTML(b.String())
 		},
 		EmbedLabel: func(p string) string { return "Open on " + p },
+		Thumb: func(id string) template.HTML {
+			return template.HTML(`<picture><img src="/media/` + html.EscapeString(id) + `/0123456789abcdef-320.jpg" alt=""></picture>`)
+		},
+		EmbedLoad: func(p string) string { return "Load content from " + p },
 	})
 }
 
@@ -235,11 +243,15 @@ var allowed = map[string]map[string][]string{
 	"html": {}, "head": {}, "body": {},
 	"p": {}, "h2": {}, "h3": {}, "h4": {}, "ul": {}, "ol": {}, "li": {},
 	"em": {}, "strong": {}, "blockquote": {}, "figcaption": {},
-	"a":      {"href": nil, "rel": {"noopener noreferrer", "nofollow noopener noreferrer"}},
-	"span":   {"translate": {"no"}, "class": {"embed-via", "credit"}},
-	"figure": {"class": {"quote"}},
-	"aside":  {"class": {"embed"}, "data-qalam": {"embed"}},
-	"img":    {"src": nil, "alt": {""}},
+	"a":       {"href": nil, "rel": {"noopener noreferrer", "nofollow noopener noreferrer"}},
+	"span":    {"translate": {"no"}, "class": {"embed-via", "credit"}},
+	"figure":  {"class": {"quote"}},
+	"aside":   {"class": {"embed", "embed embed-card"}, "data-qalam": {"embed"}},
+	"div":     {"class": {"embed-media"}},
+	"picture": {},
+	"img":     {"src": nil, "alt": {""}},
+	"button": {"type": {"button"}, "class": {"embed-load"}, "data-qalam": {"embed-load"}, "hidden": {""},
+		"data-frame": nil, "data-title": {""}},
 }
 
 func checkHTML(t *testing.T, s string) {
@@ -266,6 +278,10 @@ func checkHTML(t *testing.T, s string) {
 					if !allowedURL(a.Val) {
 						t.Fatalf("URL %q on <%s> is not allowed", a.Val, n.Data)
 					}
+				case a.Key == "data-frame":
+					if !allowedFrame(a.Val) {
+						t.Fatalf("frame %q is not one of the embed providers'", a.Val)
+					}
 				case len(vals) == 1 && vals[0] == "":
 				case !contains(vals, a.Val):
 					t.Fatalf("%s=%q on <%s> is not allowed", a.Key, a.Val, n.Data)
@@ -284,6 +300,21 @@ func checkHTML(t *testing.T, s string) {
 func contains(vals []string, v string) bool {
 	for _, x := range vals {
 		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// allowedFrame: a frame address is https on one of the providers' frame
+// hosts, written out here apart from render.FrameSources.
+func allowedFrame(u string) bool {
+	if !allowedURL(u) {
+		return false
+	}
+	for _, p := range []string{"https://www.youtube-nocookie.com/embed/", "https://t.me/", "https://platform.twitter.com/embed/",
+		"https://www.instagram.com/", "https://www.facebook.com/plugins/"} {
+		if strings.HasPrefix(u, p) {
 			return true
 		}
 	}
