@@ -554,6 +554,11 @@ func (s *apiServer) updateStory(w http.ResponseWriter, r *http.Request, actor *a
 		return lerr
 	}
 	hadLock := lerr == nil && l.Holder == actor.ID && l.Held(now, LockIdle)
+	if !hadLock {
+		// Taken for the save only, refused or not (ReleaseLock frees only
+		// the actor's own).
+		defer a.cfg.Workflow.ReleaseLock(context.WithoutCancel(ctx), sc.Story.ID, actor.ID)
+	}
 	var changed []string
 	rev := sc.Story.HeadRev
 	if in.BaseRevision != sc.Story.HeadRev || !sameContent(c, sc.Head.Content) {
@@ -565,9 +570,6 @@ func (s *apiServer) updateStory(w http.ResponseWriter, r *http.Request, actor *a
 		changed = append(changed, "revision "+rev)
 	} else if err := a.checkLock(ctx, actor, sc.Story.ID); err != nil {
 		return err
-	}
-	if !hadLock {
-		defer a.cfg.Workflow.ReleaseLock(context.WithoutCancel(ctx), sc.Story.ID, actor.ID)
 	}
 	secID, slug := sc.Story.SectionID, sc.Story.Slug
 	if in.Section != "" {
