@@ -171,7 +171,7 @@ func New(opts config.Options, store news.Store, lib *media.Library, log *slog.Lo
 	// (admin/media.go), which bounds its own to one image.
 	small, upload := httpkit.Secure(maxBody, h), httpkit.Secure(media.MaxUploadBody, h)
 	h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodPost && r.URL.Path == "/admin/media" {
+		if r.Method == http.MethodPost && (r.URL.Path == "/admin/media" || r.URL.Path == admin.APIPrefix+"media") {
 			upload.ServeHTTP(w, r)
 			return
 		}
