@@ -107,6 +107,17 @@ func TestExportKazakhServedStatically(t *testing.T) {
 	hidden := []string{demo.DraftMarker, demo.DraftStoryID, demo.ScheduledMarker, demo.ScheduledStoryID,
 		demo.UnpublishedMarker, demo.UnpublishedStoryID, demo.StaffEmail, demo.StaffName, demo.StaffID}
 	checkFiles(t, out, hidden)
+	cards := 0
+	filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && strings.HasSuffix(p, ".html") {
+			data, _ := os.ReadFile(p)
+			cards += bytes.Count(data, []byte(`data-qalam="embed"`))
+		}
+		return err
+	})
+	if cards == 0 {
+		t.Error("no embed card in the export: the demo's Telegram embed should be there, as a link card")
+	}
 
 	home, _ := os.ReadFile(filepath.Join(out, "kk/index.html"))
 	for _, want := range []string{
@@ -171,6 +182,12 @@ func checkFiles(t *testing.T, out string, hidden []string) {
 		}
 		if bytes.Contains(data, []byte("<form")) {
 			t.Errorf("%s has a form", rel)
+		}
+		// Embeds are link cards only: no script, no button, no frame.
+		for _, bad := range []string{"embed.js", `data-qalam="embed-load"`, "data-frame", "<iframe"} {
+			if bytes.Contains(data, []byte(bad)) {
+				t.Errorf("%s has %s: a copy never frames a third party", rel, bad)
+			}
 		}
 		for _, l := range links(t, data) {
 			u, err := url.Parse(l)
