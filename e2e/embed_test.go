@@ -2,13 +2,21 @@ package e2e
 
 import (
 	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/netip"
+	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"qalam/internal/auth"
+	"qalam/internal/config"
 	"qalam/internal/demo"
 	"qalam/internal/httpkit"
 	"qalam/internal/media"
@@ -172,5 +180,138 @@ func TestEmbedClickToLoad(t *testing.T) {
 				t.Errorf("%s has %q", name, bad)
 			}
 		}
+	}
+}
+
+// TestEmbedInEditor inserts embeds in the real admin's editor by keyboard:
+// the server fetches the page (a third-party site on loopback, allowed by
+// --outbound-allow) and its picture into the media library, and the editor
+// shows the card with the newsroom's own thumbnail; the browser itself
+// never contacts the third party. A page that cannot be fetched still goes
+// in with its address, and the editor says why.
+func TestEmbedInEditor(t *testing.T) {
+	needBrowser(t)
+	jpg, err := media.EncodeJPEG(media.Illustration(11, 800, 450), 85)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hits atomic.Int32
+	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		switch r.URL.Path {
+		case "/story":
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			io.WriteString(w, `<html><head><meta property="og:title" content="Wells run dry in Mangystau"><meta property="og:site_name" content="Steppe Post"><meta property="og:image" content="/well.jpg"></head></html>`)
+		case "/well.jpg":
+			w.Header().Set("Content-Type", "image/jpeg")
+			w.Write(jpg)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	t.Cleanup(site.Close)
+	e := servertest.Demo(t, func(o *config.Options) {
+		o.OutboundAllow = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
+	})
+	ctx := context.Background()
+	au := auth.New(auth.Config{Store: e.Store, Now: e.Clock.Now, Services: e.Store.Services})
+	const password = "correct horse battery staple"
+	link, _, err := au.CreateAccount(ctx, nil, "aigerim@example.org", "Aigerim", news.Grant{Service: "en", Role: news.RoleReporter}, auth.Client{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := e.Client.PostForm(e.URL+"/admin/setup", url.Values{"t": {link.Token}, "password": {password}, "password2": {password}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+
+	b := newTab(t, 120*time.Second)
+	b.open(t, e.URL+"/admin/login", 200)
+	b.do(t, "signing in",
+		chromedp.SendKeys(chromedp.CSS("#email"), "aigerim@example.org"),
+		chromedp.SendKeys(chromedp.CSS("#password"), password),
+		chromedp.Click(chromedp.CSS(`main button[type=submit]`)))
+	until(t, b, "signed in", `!location.pathname.endsWith('/login')`)
+	b.open(t, e.URL+"/admin/stories/new?service=en", 200)
+	b.do(t, "creating the story",
+		chromedp.SendKeys(chromedp.CSS("#n-headline"), "Wells run dry"),
+		chromedp.Click(chromedp.CSS(`main form button[type=submit]`)))
+	until(t, b, "the story page", `/\/admin\/stories\/[a-z2-7]{12}$/.test(location.pathname)`)
+	id := eval[string](t, b, `location.pathname.split('/').pop()`)
+	b.do(t, "waiting for the editor", chromedp.WaitVisible(chromedp.CSS(".qe-content")))
+	b.do(t, "clicking into the text", chromedp.Click(chromedp.CSS(".qe-content")))
+	b.do(t, "typing", pressKeys("Herders say the wells dried in May."))
+	reqMark, conMark := b.rec.mark()
+
+	insert := func(u string) {
+		t.Helper()
+		// Alt+F10 to the toolbar, arrows to Embed, Enter; the address field
+		// has the focus.
+		b.do(t, "to the toolbar", pressKeys(kb.F10, chromedp.ModifierAlt))
+		for i := 0; eval[string](t, b, `document.activeElement.dataset.command || ''`) != "embed"; i++ {
+			if i > 20 {
+				t.Fatal("ArrowRight never reached the Embed button")
+			}
+			b.do(t, "ArrowRight", pressKeys(kb.ArrowRight))
+		}
+		b.do(t, "opening the embed panel", pressKeys(kb.Enter))
+		if got := eval[string](t, b, `document.activeElement.id`); !strings.HasSuffix(got, "-f-url") {
+			t.Fatalf("the focus is on %q, not the address field", got)
+		}
+		b.do(t, "typing the address", pressKeys(u), pressKeys(kb.Enter))
+	}
+	insert(site.URL + "/story")
+	until(t, b, "the card", `!!document.querySelector('.qe-embed img.qe-embed-thumb') && document.querySelector('.qe-panel').hidden`)
+	card := eval[map[string]string](t, b, `(() => { const c = document.querySelector('.qe-embed');
+		return {src: c.querySelector('img').src, text: c.textContent, note: document.querySelector('.qe-embed-note').textContent}; })()`)
+	if !strings.HasPrefix(card["src"], e.URL+"/admin/media/") || !strings.Contains(card["text"], "Wells run dry in Mangystau") {
+		t.Errorf("card %v", card)
+	}
+	if card["note"] != "Embed inserted with its title and picture." {
+		t.Errorf("note %q", card["note"])
+	}
+	until(t, b, "the image loaded", `document.querySelector('.qe-embed img').complete && document.querySelector('.qe-embed img').naturalWidth > 0`)
+
+	insert(site.URL + "/gone")
+	until(t, b, "the second embed", `document.querySelectorAll('.qe-embed').length === 2 && document.querySelector('.qe-panel').hidden`)
+	if note := eval[string](t, b, `document.querySelector('.qe-embed-note').textContent`); !strings.Contains(note, "could not be fetched") {
+		t.Errorf("note after a failed fetch %q", note)
+	}
+	until(t, b, "the autosave", `document.querySelector('[data-qalam-editor]').dataset.saveState === 'saved'`)
+
+	st, err := e.Store.Story(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	head, err := e.Store.Revision(ctx, st.HeadRev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var embeds []news.Embed
+	for _, bl := range head.Content.Body.Blocks {
+		if bl.Embed != nil {
+			embeds = append(embeds, *bl.Embed)
+		}
+	}
+	if len(embeds) != 2 || embeds[0].Thumb == "" || embeds[0].Title != "Wells run dry in Mangystau" || embeds[1].Thumb != "" || embeds[1].URL != site.URL+"/gone" {
+		t.Fatalf("saved embeds %+v", embeds)
+	}
+	item, err := e.Store.Media(ctx, "en", embeds[0].Thumb)
+	if err != nil || item.Credit != "Steppe Post" || item.Alt != "Wells run dry in Mangystau" {
+		t.Errorf("library item %+v, %v", item, err)
+	}
+	requests, console := b.rec.since(reqMark, conMark)
+	for _, r := range offOrigin(requests, e.URL) {
+		t.Errorf("the browser made a request to another origin: %s", r)
+	}
+	for _, c := range console {
+		t.Errorf("browser reported %s", c)
+	}
+	if hits.Load() < 3 {
+		t.Errorf("the site got %d requests, want the page, the picture and the missing page", hits.Load())
+	}
+	for _, v := range runAxe(t, b, axeSource(t)).Violations {
+		t.Errorf("editor with embeds: axe %s (%s): %s — %s", v.ID, v.Impact, v.Help, strings.Join(v.Targets, " | "))
 	}
 }
