@@ -187,6 +187,14 @@ func TestEmbedFetch(t *testing.T) {
 	if r, _ := d.env.Get(t, thumb); r.StatusCode != 200 {
 		t.Errorf("thumbnail %s: %d", thumb, r.StatusCode)
 	}
+	// Unpublished, the story takes its thumbnail down with it.
+	ed.get("/admin/stories/" + id + "/unpublish")
+	ed.post("/admin/stories/" + id + "/unpublish")
+	ed.want(200, "unpublish")
+	d.env.Fresh(t)
+	if r, _ := d.env.Get(t, thumb); r.StatusCode != 404 {
+		t.Errorf("thumbnail of an unpublished story: %d", r.StatusCode)
+	}
 }
 
 func regexpFind(s, re string) string {
