@@ -94,15 +94,26 @@
     }).then(function (resp) {
       var type = resp.headers.get("Content-Type") || "";
       if (type.indexOf("application/json") !== 0) {
-        throw new Error("This page is out of date. Reload it and try again.");
+        throw new Error(t(form, "This page is out of date. Reload it and try again."));
       }
       return resp.json().then(function (data) {
         if (!resp.ok || data.error) {
-          throw new Error(data.error || "That did not work. Try again.");
+          throw new Error(data.error || t(form, "That did not work. Try again."));
         }
         return data;
       });
     });
+  }
+
+  // t is English text s in the page's language: the form's data-i18n
+  // holds a JSON object from English text to its translation.
+  function t(form, s) {
+    try {
+      var m = JSON.parse(form.getAttribute("data-i18n") || "{}");
+      return typeof m[s] === "string" && m[s] ? m[s] : s;
+    } catch (e) {
+      return s;
+    }
   }
 
   function say(status, text, isError) {
@@ -118,7 +129,7 @@
     var button = form.querySelector("button[type=submit]");
     var creating = form.getAttribute("data-passkey") === "register";
     button.disabled = true;
-    say(status, creating ? "Follow your browser's prompt to create the passkey…" : "Follow your browser's prompt to use your passkey…", false);
+    say(status, creating ? t(form, "Follow your browser's prompt to create the passkey…") : t(form, "Follow your browser's prompt to use your passkey…"), false);
     post(form.getAttribute("data-begin"), form)
       .then(function (opts) {
         var pk = decodeOptions(opts.publicKey);
@@ -126,21 +137,21 @@
       })
       .then(function (cred) {
         if (!cred) {
-          throw new Error("No passkey was given.");
+          throw new Error(t(form, "No passkey was given."));
         }
         return post(form.getAttribute("data-finish"), form, { credential: JSON.stringify(encodeCredential(cred)) });
       })
       .then(function (done) {
-        say(status, "Done.", false);
+        say(status, t(form, "Done."), false);
         window.location.assign(done.next || "/admin");
       })
       .catch(function (err) {
         button.disabled = false;
         var msg = err && err.message ? err.message : String(err);
         if (err && (err.name === "NotAllowedError" || err.name === "AbortError")) {
-          msg = "The passkey request was cancelled or timed out. Try again when you are ready.";
+          msg = t(form, "The passkey request was cancelled or timed out. Try again when you are ready.");
         } else if (err && err.name === "InvalidStateError") {
-          msg = "This authenticator already holds a passkey for your account.";
+          msg = t(form, "This authenticator already holds a passkey for your account.");
         }
         say(status, msg, true);
         button.focus();

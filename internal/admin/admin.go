@@ -119,7 +119,8 @@ func New(cfg Config) (*Admin, error) {
 	}
 	a := &Admin{cfg: cfg, auth: cfg.Auth, mux: http.NewServeMux(), cop: http.NewCrossOriginProtection()}
 	a.cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		a.render(w, r, http.StatusForbidden, "error", &page{Title: "Refused", Data: "This form was sent from another site, so it was refused."})
+		l := langOf(r, nil)
+		a.render(w, r, http.StatusForbidden, "error", &page{Title: tr(l, "Refused"), Data: tr(l, "This form was sent from another site, so it was refused.")})
 	}))
 	var err error
 	if a.passkeys, err = auth.NewPasskeys(cfg.Auth, cfg.Origin.String()); errors.Is(err, auth.ErrNoPasskeys) {
@@ -138,9 +139,11 @@ func New(cfg Config) (*Admin, error) {
 func parseTemplates(static *assets.Static) (map[string]*template.Template, error) {
 	funcs := template.FuncMap{
 		"asset":    static.URL,
-		"roleName": func(r news.Role) string { return string(r) },
+		"roleName": func(r news.Role) string { return string(r) }, // English; pages use $.RoleName
 		"fmtTime":  func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04") },
 		"inc":      func(i int) int { return i + 1 },
+		"strong":   strong,
+		"strongAs": strongAs,
 	}
 	base, err := template.New("admin.html").Funcs(funcs).ParseFS(assets.Templates, "templates/admin.html")
 	if err != nil {
@@ -260,6 +263,9 @@ type page struct {
 
 // render executes a page; a template error is logged and answered 500.
 func (a *Admin) render(w http.ResponseWriter, r *http.Request, status int, name string, p *page) {
+	if p.Lang == "" {
+		p.Lang = langOf(r, p.Actor)
+	}
 	p.Passkeys = a.passkeys != nil
 	if p.Passkeys && p.Actor != nil && name == "factor" {
 		p.HasPasskey, _ = a.passkeys.Has(r.Context(), p.Actor.ID) // an error only hides the button
@@ -341,7 +347,8 @@ func redirect(w http.ResponseWriter, r *http.Request, to string) {
 // the rule broken, 404, or 500 (logged; details never shown).
 func (a *Admin) fail(w http.ResponseWriter, r *http.Request, actor *auth.Actor, err error) {
 	var th *auth.ThrottledError
-	p := &page{Actor: actor}
+	l := langOf(r, actor)
+	p := &page{Actor: actor, Lang: l}
 	switch {
 	case errors.Is(err, auth.ErrNoSession):
 		clearSession(w)
@@ -356,26 +363,32 @@ func (a *Admin) fail(w http.ResponseWriter, r *http.Request, actor *auth.Actor, 
 		return
 	case errors.As(err, &th):
 		w.Header().Set("Retry-After", strconv.Itoa(int(th.RetryAfter.Seconds())))
-		p.Title, p.Data = "Too many attempts", "Too many failed attempts. Wait "+th.RetryAfter.Round(time.Second).String()+" and try again."
+		p.Title, p.Data = tr(l, "Too many attempts"), tr(l, "Too many failed attempts. Wait %s and try again.", th.RetryAfter.Round(time.Second).String())
 		a.render(w, r, http.StatusTooManyRequests, "error", p)
 	case errors.Is(err, auth.ErrForbidden):
-		p.Title, p.Data = "Not allowed", "Your role does not allow this here."
+		p.Title, p.Data = tr(l, "Not allowed"), tr(l, "Your role does not allow this here.")
 		a.render(w, r, http.StatusForbidden, "error", p)
 	case errors.Is(err, auth.ErrSetupLink):
-		p.Title, p.Data = "Link not valid", "This link is unknown, already used or expired. Ask for a new one."
+		p.Title, p.Data = tr(l, "Link not valid"), tr(l, "This link is unknown, already used or expired. Ask for a new one.")
 		a.render(w, r, http.StatusNotFound, "error", p)
 	case errors.Is(err, news.ErrInvalid):
-		p.Title, p.Data = "Cannot do that", strings.TrimPrefix(err.Error(), news.ErrInvalid.Error()+": ")
+		p.Title, p.Data = tr(l, "Cannot do that"), invalidMsg(l, err)
 		a.render(w, r, http.StatusBadRequest, "error", p)
 	case errors.Is(err, news.ErrConflict):
-		p.Title, p.Data = "Cannot do that", "That email address already has an account."
+		p.Title, p.Data = tr(l, "Cannot do that"), tr(l, "That email address already has an account.")
 		a.render(w, r, http.StatusConflict, "error", p)
 	case errors.Is(err, news.ErrNotFound):
-		p.Title, p.Data = "Not found", "There is nothing here."
+		p.Title, p.Data = tr(l, "Not found"), tr(l, "There is nothing here.")
 		a.render(w, r, http.StatusNotFound, "error", p)
 	default:
 		a.cfg.Log.Error("admin", "method", r.Method, "path", r.URL.Path, "err", err)
-		p.Title, p.Data = "Something went wrong", "The newsroom could not do that. Try again; if it keeps failing, tell an admin."
+		p.Title, p.Data = tr(l, "Something went wrong"), tr(l, "The newsroom could not do that. Try again; if it keeps failing, tell an admin.")
 		a.render(w, r, http.StatusInternalServerError, "error", p)
 	}
+}
+
+// invalidMsg is the rule an ErrInvalid error names, in lang when it is a
+// registered text (trMsg), else as written.
+func invalidMsg(lang string, err error) string {
+	return trMsg(lang, strings.TrimPrefix(err.Error(), news.ErrInvalid.Error()+": "))
 }

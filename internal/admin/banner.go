@@ -39,7 +39,14 @@ func (a *Admin) bannerPage(w http.ResponseWriter, r *http.Request, actor *auth.A
 	if err != nil && !errors.Is(err, news.ErrNotFound) {
 		return err
 	}
-	a.render(w, r, http.StatusOK, "banner", &page{Title: "Breaking-news banner", Here: "banner", Actor: actor, Notice: r.URL.Query().Get("done"),
+	var notice string
+	switch r.URL.Query().Get("done") {
+	case "set":
+		notice = say(r, actor, "The banner is showing.")
+	case "clear":
+		notice = say(r, actor, "The banner is down.")
+	}
+	a.render(w, r, http.StatusOK, "banner", &page{Title: say(r, actor, "Breaking-news banner"), Here: "banner", Actor: actor, Notice: notice,
 		Data: bannerData{Services: svcs, Service: cur, Banner: b}})
 	return nil
 }

@@ -114,7 +114,7 @@ func (a *Admin) commentsPage(w http.ResponseWriter, r *http.Request, actor *auth
 		}
 		d.Queue = append(d.Queue, queueRow{Comment: c, Headline: h})
 	}
-	a.render(w, r, http.StatusOK, "comments", &page{Title: "Comments", Here: "comments", Actor: actor,
+	a.render(w, r, http.StatusOK, "comments", &page{Title: say(r, actor, "Comments"), Here: "comments", Actor: actor,
 		Notice: r.URL.Query().Get("done"), Data: d})
 	return nil
 }
@@ -145,7 +145,16 @@ func (a *Admin) commentState(w http.ResponseWriter, r *http.Request, actor *auth
 		return err
 	}
 	a.auth.Audit(r.Context(), actor, "comment."+string(st), c.ID, c.Service, a.clientOf(r), "on story "+c.Story)
-	backToQueue(w, r, c.Service, "Comment "+string(st)+".")
+	done := say(r, actor, "Comment approved.")
+	switch st {
+	case news.CommentRejected:
+		done = say(r, actor, "Comment rejected.")
+	case news.CommentSpam:
+		done = say(r, actor, "Comment marked spam.")
+	case news.CommentPending:
+		done = say(r, actor, "Comment sent back for review.")
+	}
+	backToQueue(w, r, c.Service, done)
 	return nil
 }
 
@@ -158,7 +167,7 @@ func (a *Admin) commentBan(w http.ResponseWriter, r *http.Request, actor *auth.A
 		return err
 	}
 	a.auth.Audit(r.Context(), actor, "comment.ban", c.ID, c.Service, a.clientOf(r), "on story "+c.Story)
-	backToQueue(w, r, c.Service, "Comment marked spam and its author banned.")
+	backToQueue(w, r, c.Service, say(r, actor, "Comment marked spam and its author banned."))
 	return nil
 }
 
@@ -184,7 +193,7 @@ func (a *Admin) commentSettings(w http.ResponseWriter, r *http.Request, actor *a
 	}
 	a.auth.Audit(r.Context(), actor, "comments.settings", svc, svc, a.clientOf(r),
 		"comments "+state+", "+string(s.Moderation)+"-moderation, "+strconv.Itoa(s.ReportThreshold)+" reports hide")
-	backToQueue(w, r, svc, "Comment rules saved.")
+	backToQueue(w, r, svc, say(r, actor, "Comment rules saved."))
 	return nil
 }
 
@@ -208,6 +217,10 @@ func (a *Admin) commentStory(w http.ResponseWriter, r *http.Request, actor *auth
 		what = "opened"
 	}
 	a.auth.Audit(ctx, actor, "comments.story", st.ID, st.Service, a.clientOf(r), "comments "+what)
-	backToQueue(w, r, st.Service, "Comments "+what+" on story "+st.ID+".")
+	done := say(r, actor, "Comments closed on story %s.", st.ID)
+	if open {
+		done = say(r, actor, "Comments opened on story %s.", st.ID)
+	}
+	backToQueue(w, r, st.Service, done)
 	return nil
 }

@@ -65,7 +65,7 @@ func (a *Admin) curationPage(w http.ResponseWriter, r *http.Request, actor *auth
 			d.Latest = append(d.Latest, s)
 		}
 	}
-	a.render(w, r, http.StatusOK, "curation", &page{Title: "Home page: " + d.Service.Name, Here: "curation", Actor: actor,
+	a.render(w, r, http.StatusOK, "curation", &page{Title: say(r, actor, "Home page: %s", d.Service.Name), Here: "curation", Actor: actor,
 		Notice: r.URL.Query().Get("done"), Data: d})
 	return nil
 }
@@ -95,28 +95,28 @@ func (a *Admin) curationPost(w http.ResponseWriter, r *http.Request, actor *auth
 		if err != nil || st.Service != code || !st.PublicAt(now) {
 			return news.Invalidf("only a published story of this service can be pinned")
 		}
-		ids, done = append(ids, id), "Pinned."
+		ids, done = append(ids, id), say(r, actor, "Pinned.")
 	case op == "lead" && i < 0:
 		st, err := a.cfg.Stories.Story(ctx, id)
 		if err != nil || st.Service != code || !st.PublicAt(now) {
 			return news.Invalidf("only a published story of this service can lead")
 		}
-		ids, done = append([]string{id}, ids...), "Made the lead story."
+		ids, done = append([]string{id}, ids...), say(r, actor, "Made the lead story.")
 	case i < 0:
 		return news.Invalidf("that story is not on the home page's list")
 	case op == "unpin":
-		ids, done = slices.Delete(ids, i, i+1), "Unpinned."
+		ids, done = slices.Delete(ids, i, i+1), say(r, actor, "Unpinned.")
 	case op == "lead":
 		ids = append([]string{id}, slices.Delete(ids, i, i+1)...)
-		done = "Made the lead story."
+		done = say(r, actor, "Made the lead story.")
 	case op == "up" && i > 0:
 		ids[i-1], ids[i] = ids[i], ids[i-1]
-		done = "Moved up."
+		done = say(r, actor, "Moved up.")
 	case op == "down" && i < len(ids)-1:
 		ids[i+1], ids[i] = ids[i], ids[i+1]
-		done = "Moved down."
+		done = say(r, actor, "Moved down.")
 	case op == "up" || op == "down":
-		done = "Already at the end."
+		done = say(r, actor, "Already at the end.")
 	default:
 		return news.Invalidf("unknown change %q", op)
 	}

@@ -44,7 +44,7 @@ func (a *Admin) subscribersPage(w http.ResponseWriter, r *http.Request, actor *a
 			d.Pending++
 		}
 	}
-	a.render(w, r, http.StatusOK, "subscribers", &page{Title: "Newsletter subscribers", Here: "subscribers", Actor: actor, Data: d})
+	a.render(w, r, http.StatusOK, "subscribers", &page{Title: say(r, actor, "Newsletter subscribers"), Here: "subscribers", Actor: actor, Data: d})
 	return nil
 }
 

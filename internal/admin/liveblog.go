@@ -71,7 +71,18 @@ func (a *Admin) livePage(w http.ResponseWriter, r *http.Request, actor *auth.Act
 	case !errors.Is(err, news.ErrNotFound):
 		return err
 	}
-	a.render(w, r, http.StatusOK, "story-live", &page{Title: "Live blog", Here: "stories", Actor: actor, Notice: r.URL.Query().Get("done"), Data: d})
+	var notice string
+	switch r.URL.Query().Get("done") {
+	case "open":
+		notice = say(r, actor, "The live blog is open.")
+	case "close":
+		notice = say(r, actor, "The live blog is closed.")
+	case "posted":
+		notice = say(r, actor, "Entry posted.")
+	case "removed":
+		notice = say(r, actor, "Entry removed.")
+	}
+	a.render(w, r, http.StatusOK, "story-live", &page{Title: say(r, actor, "Live blog"), Here: "stories", Actor: actor, Notice: notice, Data: d})
 	return nil
 }
 

@@ -189,7 +189,7 @@ func (a *Admin) mediaPage(w http.ResponseWriter, r *http.Request, actor *auth.Ac
 	if err != nil {
 		return err
 	}
-	a.render(w, r, http.StatusOK, "media", &page{Title: "Media library", Here: "media", Actor: actor, Data: d})
+	a.render(w, r, http.StatusOK, "media", &page{Title: say(r, actor, "Media library"), Here: "media", Actor: actor, Data: d})
 	return nil
 }
 
@@ -269,7 +269,7 @@ func (a *Admin) mediaUpload(w http.ResponseWriter, r *http.Request, actor *auth.
 	if actor == nil {
 		clearSession(w)
 		if wantJSON {
-			mediaJSONReply(w, http.StatusUnauthorized, map[string]string{"error": "You are signed out. Sign in again and upload once more."})
+			mediaJSONReply(w, http.StatusUnauthorized, map[string]string{"error": say(r, nil, "You are signed out. Sign in again and upload once more.")})
 			return nil
 		}
 		redirect(w, r, "/admin/login")
@@ -288,38 +288,38 @@ func (a *Admin) mediaUpload(w http.ResponseWriter, r *http.Request, actor *auth.
 		d, err := a.mediaPageData(r.Context(), actor, svc, "")
 		if err != nil {
 			// No library to show (a forged service): the plain error page.
-			a.render(w, r, status, "error", &page{Title: "Upload refused", Actor: actor, Data: msg})
+			a.render(w, r, status, "error", &page{Title: say(r, actor, "Upload refused"), Actor: actor, Data: msg})
 			return nil
 		}
-		a.render(w, r, status, "media", &page{Title: "Media library", Here: "media", Actor: actor, Error: msg, Data: d})
+		a.render(w, r, status, "media", &page{Title: say(r, actor, "Media library"), Here: "media", Actor: actor, Error: msg, Data: d})
 		return nil
 	}
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "multipart/form-data" {
-		return refuse(http.StatusBadRequest, "", "The upload was not sent as a form with a file.")
+		return refuse(http.StatusBadRequest, "", say(r, actor, "The upload was not sent as a form with a file."))
 	}
 	form, err := readUpload(r)
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.Is(err, errUploadTooLarge) || errors.As(err, &tooBig):
-		return refuse(http.StatusRequestEntityTooLarge, "", "The file is larger than "+strconv.Itoa(media.MaxBytes>>20)+" MB. Make it smaller (a photo for the web rarely needs more than 5 MB) and try again.")
+		return refuse(http.StatusRequestEntityTooLarge, "", say(r, actor, "The file is larger than %d MB. Make it smaller (a photo for the web rarely needs more than 5 MB) and try again.", media.MaxBytes>>20))
 	case errors.Is(err, news.ErrInvalid):
-		return refuse(http.StatusBadRequest, "", strings.TrimPrefix(err.Error(), news.ErrInvalid.Error()+": "))
+		return refuse(http.StatusBadRequest, "", invalidMsg(langOf(r, actor), err))
 	case err != nil:
-		return refuse(http.StatusBadRequest, "", "The upload was cut off. Try again.")
+		return refuse(http.StatusBadRequest, "", say(r, actor, "The upload was cut off. Try again."))
 	}
 	if subtle.ConstantTimeCompare([]byte(form.fields["csrf"]), []byte(csrfToken(actor.Token))) != 1 {
 		if wantJSON {
-			mediaJSONReply(w, http.StatusForbidden, map[string]string{"error": "This page is out of date. Reload it and upload again."})
+			mediaJSONReply(w, http.StatusForbidden, map[string]string{"error": say(r, actor, "This page is out of date. Reload it and upload again.")})
 			return nil
 		}
-		a.render(w, r, http.StatusForbidden, "error", &page{Title: "Refused", Actor: actor,
-			Data: "This form is out of date or was not sent from this newsroom's pages. Go back, reload the page and try again."})
+		a.render(w, r, http.StatusForbidden, "error", &page{Title: say(r, actor, "Refused"), Actor: actor,
+			Data: say(r, actor, "This form is out of date or was not sent from this newsroom's pages. Go back, reload the page and try again.")})
 		return nil
 	}
 	svc := form.fields["service"]
 	if err := a.auth.Authorize(actor, news.ActFile, svc); err != nil {
 		if wantJSON && errors.Is(err, auth.ErrForbidden) {
-			mediaJSONReply(w, http.StatusForbidden, map[string]string{"error": "Your role does not allow uploading here."})
+			mediaJSONReply(w, http.StatusForbidden, map[string]string{"error": say(r, actor, "Your role does not allow uploading here.")})
 			return nil
 		}
 		return err
@@ -330,7 +330,7 @@ func (a *Admin) mediaUpload(w http.ResponseWriter, r *http.Request, actor *auth.
 		return auth.ErrForbidden // no service named (an admin's hand-made form)
 	}
 	if !form.hasFile || len(form.data) == 0 {
-		return refuse(http.StatusBadRequest, svc, "Choose an image file to upload.")
+		return refuse(http.StatusBadRequest, svc, say(r, actor, "Choose an image file to upload."))
 	}
 	asset, err := a.cfg.Library.Ingest(r.Context(), form.data)
 	if reason := media.Reason(err); reason != "" {
@@ -342,7 +342,7 @@ func (a *Admin) mediaUpload(w http.ResponseWriter, r *http.Request, actor *auth.
 			status = http.StatusRequestEntityTooLarge
 		}
 		a.auth.Audit(r.Context(), actor, "media.refused", "", svc, a.clientOf(r), reason)
-		return refuse(status, svc, "This file was not accepted: "+reason)
+		return refuse(status, svc, say(r, actor, "This file was not accepted: %s", trMsg(langOf(r, actor), reason)))
 	}
 	if err != nil {
 		return err
@@ -400,11 +400,11 @@ func (a *Admin) mediaItemPage(w http.ResponseWriter, r *http.Request, actor *aut
 	notice := ""
 	switch r.URL.Query().Get("done") {
 	case "uploaded":
-		notice = "Uploaded, with its metadata (EXIF, GPS position, camera) removed. Add its alt text, caption and credit: a story cannot be published with an image that lacks them."
+		notice = say(r, actor, "Uploaded, with its metadata (EXIF, GPS position, camera) removed. Add its alt text, caption and credit: a story cannot be published with an image that lacks them.")
 	case "saved":
-		notice = "Saved."
+		notice = say(r, actor, "Saved.")
 	}
-	a.render(w, r, http.StatusOK, "media-item", &page{Title: "Image: " + mediaLabel(m), Here: "media", Actor: actor, Notice: notice,
+	a.render(w, r, http.StatusOK, "media-item", &page{Title: say(r, actor, "Image: %s", mediaLabel(m)), Here: "media", Actor: actor, Notice: notice,
 		Data: newMediaItemData(svc, m, actor.Allowed(news.ActFile, svc.Code))})
 	return nil
 }
@@ -422,8 +422,8 @@ func (a *Admin) mediaItemPost(w http.ResponseWriter, r *http.Request, actor *aut
 	if err := a.mediaStore().SetMediaText(r.Context(), m); err != nil {
 		if errors.Is(err, news.ErrInvalid) {
 			m.Alt, m.Caption, m.Credit = news.CleanMediaText(m.Alt), news.CleanMediaText(m.Caption), news.CleanMediaText(m.Credit)
-			a.render(w, r, http.StatusBadRequest, "media-item", &page{Title: "Image: " + mediaLabel(m), Here: "media", Actor: actor,
-				Error: strings.TrimPrefix(err.Error(), news.ErrInvalid.Error()+": "),
+			a.render(w, r, http.StatusBadRequest, "media-item", &page{Title: say(r, actor, "Image: %s", mediaLabel(m)), Here: "media", Actor: actor,
+				Error: invalidMsg(langOf(r, actor), err),
 				Data:  newMediaItemData(svc, m, true)})
 			return nil
 		}
@@ -468,20 +468,4 @@ func (a *Admin) mediaThumb(w http.ResponseWriter, r *http.Request, actor *auth.A
 		return asset, nil
 	}).ServeHTTP(w, sub)
 	return nil
-}
-
-// Size is the stored original's size, for the library pages.
-func (m mediaRow) Size() string { return mediaBytes(m.Asset.Bytes) }
-
-// Size is the stored original's size, for the library pages.
-func (d mediaItemData) Size() string { return mediaBytes(d.Item.Asset.Bytes) }
-
-func mediaBytes(n int64) string {
-	switch {
-	case n >= 1<<20:
-		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MB"
-	case n >= 1<<10:
-		return strconv.FormatInt(n>>10, 10) + " KB"
-	}
-	return strconv.FormatInt(n, 10) + " bytes"
 }

@@ -29,7 +29,7 @@ func (a *Admin) mirrorsPage(w http.ResponseWriter, r *http.Request, actor *auth.
 	if err != nil {
 		return err
 	}
-	a.render(w, r, http.StatusOK, "mirrors", &page{Title: "Mirrors", Here: "mirrors", Actor: actor, Notice: r.URL.Query().Get("done"),
+	a.render(w, r, http.StatusOK, "mirrors", &page{Title: say(r, actor, "Mirrors"), Here: "mirrors", Actor: actor, Notice: mirrorNotice(r, actor),
 		Data: mirrorsData{Mirrors: ms, Kinds: []news.MirrorKind{news.MirrorPlain, news.MirrorOnion, news.MirrorLite}}})
 	return nil
 }
@@ -128,4 +128,17 @@ func mirrorDetail(m news.Mirror) string {
 		}
 	}
 	return m.Origin + " (" + string(m.Kind) + ", " + state + ")"
+}
+
+// mirrorNotice says what the last change did, from its ?done= word.
+func mirrorNotice(r *http.Request, actor *auth.Actor) string {
+	switch r.URL.Query().Get("done") {
+	case "add":
+		return say(r, actor, "Mirror added.")
+	case "change":
+		return say(r, actor, "Mirror changed.")
+	case "remove":
+		return say(r, actor, "Mirror removed.")
+	}
+	return ""
 }

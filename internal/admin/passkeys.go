@@ -63,21 +63,22 @@ func (a *Admin) jsonOK(w http.ResponseWriter, v any) error {
 // the person can do about it, never internals.
 func (a *Admin) jsonFail(w http.ResponseWriter, r *http.Request, err error) error {
 	var th *auth.ThrottledError
-	status, msg := http.StatusInternalServerError, "The newsroom could not do that. Try again; if it keeps failing, tell an admin."
+	l := langOf(r, nil)
+	status, msg := http.StatusInternalServerError, tr(l, "The newsroom could not do that. Try again; if it keeps failing, tell an admin.")
 	switch {
 	case errors.Is(err, auth.ErrNoCeremony):
-		status, msg = http.StatusBadRequest, "The passkey request expired or was already used. Try again."
+		status, msg = http.StatusBadRequest, tr(l, "The passkey request expired or was already used. Try again.")
 	case errors.Is(err, auth.ErrBadPasskey):
-		status, msg = http.StatusUnauthorized, "That passkey was not accepted."
+		status, msg = http.StatusUnauthorized, tr(l, "That passkey was not accepted.")
 	case errors.As(err, &th):
 		w.Header().Set("Retry-After", strconv.Itoa(int(th.RetryAfter.Seconds())))
-		status, msg = http.StatusTooManyRequests, "Too many failed attempts. Wait "+th.RetryAfter.Round(time.Second).String()+" and try again."
+		status, msg = http.StatusTooManyRequests, tr(l, "Too many failed attempts. Wait %s and try again.", th.RetryAfter.Round(time.Second).String())
 	case errors.Is(err, auth.ErrStale):
-		status, msg = http.StatusForbidden, "Confirm your second factor again first: reload the page."
+		status, msg = http.StatusForbidden, tr(l, "Confirm your second factor again first: reload the page.")
 	case errors.Is(err, auth.ErrNoSession):
-		status, msg = http.StatusUnauthorized, "You are not signed in any more. Reload the page."
+		status, msg = http.StatusUnauthorized, tr(l, "You are not signed in any more. Reload the page.")
 	case errors.Is(err, news.ErrInvalid):
-		status, msg = http.StatusBadRequest, trimInvalid(err)
+		status, msg = http.StatusBadRequest, trMsg(l, trimInvalid(err))
 	default:
 		a.cfg.Log.Error("admin passkey", "path", r.URL.Path, "err", err)
 	}
@@ -117,12 +118,12 @@ func (a *Admin) passkeysPage(w http.ResponseWriter, r *http.Request, actor *auth
 	if err != nil {
 		return err
 	}
-	p := &page{Title: "Passkeys", Here: "passkeys", Actor: actor, Data: passkeysData{Keys: keys, Last: len(fs) <= 1}}
+	p := &page{Title: say(r, actor, "Passkeys"), Here: "passkeys", Actor: actor, Data: passkeysData{Keys: keys, Last: len(fs) <= 1}}
 	switch r.URL.Query().Get("done") {
 	case "added":
-		p.Notice = "Passkey added."
+		p.Notice = say(r, actor, "Passkey added.")
 	case "removed":
-		p.Notice = "Passkey removed."
+		p.Notice = say(r, actor, "Passkey removed.")
 	}
 	a.render(w, r, http.StatusOK, "passkeys", p)
 	return nil

@@ -230,6 +230,7 @@ type phoneData struct {
 type viewLink struct {
 	Name, Href string
 	Current    bool
+	Latin      bool // the Kazakh Latin view of the service Name
 }
 
 // previewViews are the views of a story's service readers can choose.
@@ -241,7 +242,7 @@ func previewViews(sc *storyCtx, base, rev, current string) []viewLink {
 	out := []viewLink{{Name: sc.Service.Name, Href: base + "?" + q.Encode(), Current: current != "latn"}}
 	if sc.Service.Lang == "kk" {
 		q.Set("view", "latn")
-		out = append(out, viewLink{Name: sc.Service.Name + " (Latin)", Href: base + "?" + q.Encode(), Current: current == "latn"})
+		out = append(out, viewLink{Name: sc.Service.Name, Href: base + "?" + q.Encode(), Current: current == "latn", Latin: true})
 	}
 	return out
 }
@@ -262,7 +263,7 @@ func (a *Admin) phonePage(w http.ResponseWriter, r *http.Request, actor *auth.Ac
 	if q.Get("view") == "latn" {
 		src.Set("view", "latn")
 	}
-	a.render(w, r, http.StatusOK, "story-phone", &page{Title: "Phone preview: " + rev.Content.Headline.Plain(), Here: "stories", Actor: actor,
+	a.render(w, r, http.StatusOK, "story-phone", &page{Title: say(r, actor, "Phone preview: %s", rev.Content.Headline.Plain()), Here: "stories", Actor: actor,
 		Data: phoneData{storyCtx: sc, Headline: rev.Content.Headline.Plain(), Src: "/admin/stories/" + sc.Story.ID + "/preview?" + src.Encode(),
 			Views: previewViews(sc, "/admin/stories/"+sc.Story.ID+"/phone", rev.ID, q.Get("view"))}})
 	return nil
@@ -331,8 +332,8 @@ func (a *Admin) previewLinkCreate(w http.ResponseWriter, r *http.Request, actor 
 		return err
 	}
 	d.NewLink = strings.TrimSuffix(a.cfg.ReaderOrigin, "/") + PreviewPrefix + token
-	a.render(w, r, http.StatusOK, "story", &page{Title: "Edit: " + d.Headline, Here: "stories", Actor: actor,
-		Notice: "Preview link made. Copy it now: it is shown only once.", Data: d})
+	a.render(w, r, http.StatusOK, "story", &page{Title: say(r, actor, "Edit: %s", d.Headline), Here: "stories", Actor: actor,
+		Notice: say(r, actor, "Preview link made. Copy it now: it is shown only once."), Data: d})
 	return nil
 }
 
@@ -349,7 +350,7 @@ func (a *Admin) previewLinkRevoke(w http.ResponseWriter, r *http.Request, actor 
 		return err
 	}
 	a.auth.Audit(ctx, actor, "story.preview-revoke", sc.Story.ID, sc.Story.Service, a.clientOf(r), r.PathValue("link"))
-	redirect(w, r, "/admin/stories/"+sc.Story.ID+"?done="+url.QueryEscape("Preview link revoked: it no longer opens."))
+	redirect(w, r, "/admin/stories/"+sc.Story.ID+"?done="+url.QueryEscape(say(r, actor, "Preview link revoked: it no longer opens.")))
 	return nil
 }
 

@@ -46,6 +46,7 @@ func (a *Admin) routes() {
 	a.handle("GET /admin/sessions", signedIn, a.sessionsPage)
 	a.handle("POST /admin/sessions/end", signedIn, a.sessionEnd)
 	a.handle("POST /admin/sessions/end-others", signedIn, a.sessionsEndOthers)
+	a.handle("POST /admin/language", signedIn, a.languagePost)
 	a.handle("POST /admin/logout", anySession, a.logout)
 	a.handle("GET /admin/people", signedIn, a.peoplePage)
 	a.handle("POST /admin/people/invite", signedIn, a.invite)
@@ -93,6 +94,7 @@ func (a *Admin) handle(pattern string, need access, h handlerFunc) {
 			a.fail(w, r, nil, err)
 			return
 		}
+		r = withLang(r, langOf(r, actor))
 		if need != public {
 			if actor == nil {
 				clearSession(w)
@@ -111,8 +113,8 @@ func (a *Admin) handle(pattern string, need access, h handlerFunc) {
 			if r.Method == http.MethodPost {
 				got := r.PostFormValue("csrf")
 				if subtle.ConstantTimeCompare([]byte(got), []byte(csrfToken(actor.Token))) != 1 {
-					a.render(w, r, http.StatusForbidden, "error", &page{Title: "Refused", Actor: actor,
-						Data: "This form is out of date or was not sent from this newsroom's pages. Go back, reload the page and try again."})
+					a.render(w, r, http.StatusForbidden, "error", &page{Title: say(r, actor, "Refused"), Actor: actor,
+						Data: say(r, actor, "This form is out of date or was not sent from this newsroom's pages. Go back, reload the page and try again.")})
 					return
 				}
 			}
@@ -140,7 +142,7 @@ func (a *Admin) home(w http.ResponseWriter, r *http.Request, actor *auth.Actor) 
 	if err != nil {
 		return err
 	}
-	a.render(w, r, http.StatusOK, "home", &page{Title: "Dashboard", Here: "home", Actor: actor,
+	a.render(w, r, http.StatusOK, "home", &page{Title: say(r, actor, "Dashboard"), Here: "home", Actor: actor,
 		Data: struct {
 			HasFactor bool
 			CodesLeft int
@@ -153,7 +155,7 @@ func (a *Admin) loginPage(w http.ResponseWriter, r *http.Request, actor *auth.Ac
 		redirect(w, r, stageHome(actor.Session.Stage))
 		return nil
 	}
-	a.render(w, r, http.StatusOK, "login", &page{Title: "Sign in"})
+	a.render(w, r, http.StatusOK, "login", &page{Title: say(r, nil, "Sign in")})
 	return nil
 }
 
@@ -162,7 +164,7 @@ func (a *Admin) loginPage(w http.ResponseWriter, r *http.Request, actor *auth.Ac
 func (a *Admin) loginPost(w http.ResponseWriter, r *http.Request, _ *auth.Actor) error {
 	tok, stage, err := a.auth.Login(r.Context(), r.PostFormValue("email"), r.PostFormValue("password"), a.clientOf(r), sessionToken(r))
 	if errors.Is(err, auth.ErrBadCredentials) {
-		a.render(w, r, http.StatusUnauthorized, "login", &page{Title: "Sign in", Error: "The email or password is wrong."})
+		a.render(w, r, http.StatusUnauthorized, "login", &page{Title: say(r, nil, "Sign in"), Error: say(r, nil, "The email or password is wrong.")})
 		return nil
 	}
 	if err != nil {
@@ -181,16 +183,16 @@ type factorData struct {
 }
 
 func (a *Admin) factorPage(w http.ResponseWriter, r *http.Request, actor *auth.Actor) error {
-	a.render(w, r, http.StatusOK, "factor", &page{Title: "Second factor", Actor: actor, Data: factorData{
-		Why: "Your password was right. Now prove it is you with your second factor.", Action: "/admin/2fa", Button: "Sign in"}})
+	a.render(w, r, http.StatusOK, "factor", &page{Title: say(r, actor, "Second factor"), Actor: actor, Data: factorData{
+		Why: say(r, actor, "Your password was right. Now prove it is you with your second factor."), Action: "/admin/2fa", Button: say(r, actor, "Sign in")}})
 	return nil
 }
 
 func (a *Admin) factorPost(w http.ResponseWriter, r *http.Request, actor *auth.Actor) error {
 	tok, err := a.auth.SecondFactor(r.Context(), actor, r.PostFormValue("code"), a.clientOf(r))
 	if errors.Is(err, auth.ErrBadCode) {
-		a.render(w, r, http.StatusUnauthorized, "factor", &page{Title: "Second factor", Actor: actor, Error: "That code is wrong or was already used.",
-			Data: factorData{Why: "Your password was right. Now prove it is you with your second factor.", Action: "/admin/2fa", Button: "Sign in"}})
+		a.render(w, r, http.StatusUnauthorized, "factor", &page{Title: say(r, actor, "Second factor"), Actor: actor, Error: say(r, actor, "That code is wrong or was already used."),
+			Data: factorData{Why: say(r, actor, "Your password was right. Now prove it is you with your second factor."), Action: "/admin/2fa", Button: say(r, actor, "Sign in")}})
 		return nil
 	}
 	if err != nil {
@@ -204,9 +206,8 @@ func (a *Admin) factorPost(w http.ResponseWriter, r *http.Request, actor *auth.A
 func (a *Admin) confirmData(r *http.Request, actor *auth.Actor, next string) (factorData, error) {
 	has, err := a.auth.HasFactor(r.Context(), actor.ID)
 	return factorData{
-		Why: "This action needs your second factor, confirmed within the last " +
-			strconv.Itoa(int(a.auth.FreshFor().Minutes())) + " minutes. Give it again to go on.",
-		Action: "/admin/confirm", Button: "Confirm", Next: safeNext(next), NoFactor: !has}, err
+		Why:    say(r, actor, "This action needs your second factor, confirmed within the last %d minutes. Give it again to go on.", int(a.auth.FreshFor().Minutes())),
+		Action: "/admin/confirm", Button: say(r, actor, "Confirm"), Next: safeNext(next), NoFactor: !has}, err
 }
 
 func (a *Admin) confirmPage(w http.ResponseWriter, r *http.Request, actor *auth.Actor) error {
@@ -214,7 +215,7 @@ func (a *Admin) confirmPage(w http.ResponseWriter, r *http.Request, actor *auth.
 	if err != nil {
 		return err
 	}
-	a.render(w, r, http.StatusOK, "factor", &page{Title: "Confirm it is you", Actor: actor, Data: d})
+	a.render(w, r, http.StatusOK, "factor", &page{Title: say(r, actor, "Confirm it is you"), Actor: actor, Data: d})
 	return nil
 }
 
@@ -225,7 +226,7 @@ func (a *Admin) confirmPost(w http.ResponseWriter, r *http.Request, actor *auth.
 		if err != nil {
 			return err
 		}
-		a.render(w, r, http.StatusUnauthorized, "factor", &page{Title: "Confirm it is you", Actor: actor, Error: "That code is wrong or was already used.", Data: d})
+		a.render(w, r, http.StatusUnauthorized, "factor", &page{Title: say(r, actor, "Confirm it is you"), Actor: actor, Error: say(r, actor, "That code is wrong or was already used."), Data: d})
 		return nil
 	}
 	if err != nil {
@@ -246,9 +247,9 @@ func (a *Admin) setupForm(w http.ResponseWriter, r *http.Request, token string, 
 	if err != nil {
 		return err
 	}
-	title := "Set your password"
+	title := say(r, nil, "Set your password")
 	if link.Purpose == news.SetupReset {
-		title = "Choose a new password"
+		title = say(r, nil, "Choose a new password")
 	}
 	a.render(w, r, status, "setup", &page{Title: title, Error: msg, Data: setupData{Token: token, Name: person.Name, Email: person.Email,
 		Expires: link.Expires.UTC().Format("2006-01-02 15:04 UTC"), Purpose: link.Purpose, Min: auth.MinPassword}})
@@ -264,11 +265,11 @@ func (a *Admin) setupPage(w http.ResponseWriter, r *http.Request, _ *auth.Actor)
 func (a *Admin) setupPost(w http.ResponseWriter, r *http.Request, _ *auth.Actor) error {
 	token, pw := r.PostFormValue("t"), r.PostFormValue("password")
 	if pw != r.PostFormValue("password2") {
-		return a.setupForm(w, r, token, http.StatusBadRequest, "The two passwords differ.")
+		return a.setupForm(w, r, token, http.StatusBadRequest, say(r, nil, "The two passwords differ."))
 	}
 	tok, stage, err := a.auth.CompleteSetup(r.Context(), token, pw, a.clientOf(r), sessionToken(r))
 	if errors.Is(err, news.ErrInvalid) {
-		return a.setupForm(w, r, token, http.StatusBadRequest, strings.TrimPrefix(err.Error(), news.ErrInvalid.Error()+": "))
+		return a.setupForm(w, r, token, http.StatusBadRequest, invalidMsg(langOf(r, nil), err))
 	}
 	if err != nil {
 		return err
@@ -298,7 +299,7 @@ func (a *Admin) enrollForm(w http.ResponseWriter, r *http.Request, actor *auth.A
 	if len(e.QR) > 0 {
 		d.QR = template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(e.QR))
 	}
-	a.render(w, r, status, "enroll", &page{Title: "Set up your authenticator app", Actor: actor, Error: msg, Data: d})
+	a.render(w, r, status, "enroll", &page{Title: say(r, actor, "Set up your authenticator app"), Actor: actor, Error: msg, Data: d})
 	return nil
 }
 
@@ -309,7 +310,7 @@ func (a *Admin) enrollPage(w http.ResponseWriter, r *http.Request, actor *auth.A
 func (a *Admin) enrollPost(w http.ResponseWriter, r *http.Request, actor *auth.Actor) error {
 	tok, codes, err := a.auth.FinishEnroll(r.Context(), actor, r.PostFormValue("code"), a.clientOf(r))
 	if errors.Is(err, auth.ErrBadCode) {
-		return a.enrollForm(w, r, actor, http.StatusUnauthorized, "That code does not match. Check the app's clock and try the next code.")
+		return a.enrollForm(w, r, actor, http.StatusUnauthorized, say(r, actor, "That code does not match. Check the app's clock and try the next code."))
 	}
 	if err != nil {
 		return err
@@ -324,7 +325,7 @@ func (a *Admin) showCodes(w http.ResponseWriter, r *http.Request, tok string, co
 	if err != nil {
 		return err
 	}
-	a.render(w, r, http.StatusOK, "codes", &page{Title: "Your recovery codes", Actor: actor, Data: codes})
+	a.render(w, r, http.StatusOK, "codes", &page{Title: say(r, actor, "Your recovery codes"), Actor: actor, Data: codes})
 	return nil
 }
 
@@ -341,7 +342,17 @@ func (a *Admin) sessionsPage(w http.ResponseWriter, r *http.Request, actor *auth
 	if err != nil {
 		return err
 	}
-	a.render(w, r, http.StatusOK, "sessions", &page{Title: "My sessions", Here: "sessions", Actor: actor, Data: ss})
+	a.render(w, r, http.StatusOK, "sessions", &page{Title: say(r, actor, "My sessions"), Here: "sessions", Actor: actor, Notice: r.URL.Query().Get("done"), Data: ss})
+	return nil
+}
+
+// languagePost stores the language of the admin's pages the person chose
+// ("" to follow the browser) and shows the sessions page in it.
+func (a *Admin) languagePost(w http.ResponseWriter, r *http.Request, actor *auth.Actor) error {
+	if err := a.auth.SetLang(r.Context(), actor, r.PostFormValue("lang")); err != nil {
+		return err
+	}
+	redirect(w, r, "/admin/sessions?"+url.Values{"done": {say(r, actor, "Language saved.")}}.Encode())
 	return nil
 }
 
@@ -400,7 +411,7 @@ func (a *Admin) peoplePage(w http.ResponseWriter, r *http.Request, actor *auth.A
 			views[i].Roles = append(views[i].Roles, grantView{g, p.ID != actor.ID && news.CanGrant(actor.Grants, g)})
 		}
 	}
-	a.render(w, r, http.StatusOK, "people", &page{Title: "People", Here: "people", Actor: actor, Data: struct {
+	a.render(w, r, http.StatusOK, "people", &page{Title: say(r, actor, "People"), Here: "people", Actor: actor, Data: struct {
 		People    []personView
 		Grantable []news.Grant
 	}{views, grantable}})
@@ -451,8 +462,8 @@ func (a *Admin) invite(w http.ResponseWriter, r *http.Request, actor *auth.Actor
 	if err != nil {
 		return err
 	}
-	a.render(w, r, http.StatusOK, "link", &page{Title: "Invitation link", Here: "people", Actor: actor, Data: linkData{
-		What: "Invitation made: " + g.String() + ".", Name: person.Name, Email: person.Email,
+	a.render(w, r, http.StatusOK, "link", &page{Title: say(r, actor, "Invitation link"), Here: "people", Actor: actor, Data: linkData{
+		What: say(r, actor, "Invitation made: %s.", g.String()), Name: person.Name, Email: person.Email,
 		Expires: link.Expires.UTC().Format("2006-01-02 15:04 UTC"), Link: a.setupURL(link.Token)}})
 	return nil
 }
@@ -472,8 +483,8 @@ func (a *Admin) reset(w http.ResponseWriter, r *http.Request, actor *auth.Actor)
 	if err != nil {
 		return err
 	}
-	a.render(w, r, http.StatusOK, "link", &page{Title: "Password-reset link", Here: "people", Actor: actor, Data: linkData{
-		What: "Password-reset link made. Their second factor stays: they will still need it.", Name: person.Name, Email: person.Email,
+	a.render(w, r, http.StatusOK, "link", &page{Title: say(r, actor, "Password-reset link"), Here: "people", Actor: actor, Data: linkData{
+		What: say(r, actor, "Password-reset link made. Their second factor stays: they will still need it."), Name: person.Name, Email: person.Email,
 		Expires: link.Expires.UTC().Format("2006-01-02 15:04 UTC"), Link: a.setupURL(link.Token)}})
 	return nil
 }
@@ -488,7 +499,7 @@ func (a *Admin) auditPage(w http.ResponseWriter, r *http.Request, actor *auth.Ac
 	if err != nil {
 		return err
 	}
-	names := map[string]string{"": "command line"}
+	names := map[string]string{"": say(r, actor, "command line")}
 	for _, p := range people {
 		names[p.ID] = p.Name + " <" + p.Email + ">"
 	}
@@ -500,14 +511,14 @@ func (a *Admin) auditPage(w http.ResponseWriter, r *http.Request, actor *auth.Ac
 	for i, e := range log {
 		rows[i] = row{AuditEntry: e, ActorName: names[e.Actor], TargetName: names[e.Target]}
 		if e.Actor == "" && e.Action == "login.fail" {
-			rows[i].ActorName = "unknown"
+			rows[i].ActorName = say(r, actor, "unknown")
 		}
 	}
 	var older int64
 	if len(log) == 100 {
 		older = log[len(log)-1].ID
 	}
-	a.render(w, r, http.StatusOK, "audit", &page{Title: "Audit log", Here: "audit", Actor: actor, Data: struct {
+	a.render(w, r, http.StatusOK, "audit", &page{Title: say(r, actor, "Audit log"), Here: "audit", Actor: actor, Data: struct {
 		Rows  []row
 		Older int64
 	}{rows, older}})

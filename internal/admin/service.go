@@ -58,7 +58,18 @@ func (a *Admin) servicePage(w http.ResponseWriter, r *http.Request, actor *auth.
 	for _, n := range ns {
 		d.Notices = append(d.Notices, noticeRow{Notice: n, Text: n.Body.Plain(), Countries: strings.Join(n.Countries, " ")})
 	}
-	a.render(w, r, http.StatusOK, "service", &page{Title: "Service: " + cur.Name, Here: "service", Actor: actor, Notice: r.URL.Query().Get("done"), Data: d})
+	var notice string
+	switch r.URL.Query().Get("done") {
+	case "section":
+		notice = say(r, actor, "Section saved.")
+	case "promo":
+		notice = say(r, actor, "The service box's text is saved.")
+	case "notice":
+		notice = say(r, actor, "Notice saved.")
+	case "removed":
+		notice = say(r, actor, "Notice removed.")
+	}
+	a.render(w, r, http.StatusOK, "service", &page{Title: say(r, actor, "Service: %s", cur.Name), Here: "service", Actor: actor, Notice: notice, Data: d})
 	return nil
 }
 

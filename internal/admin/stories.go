@@ -40,13 +40,19 @@ const LockIdle = 5 * time.Minute
 // status.
 type storyError struct {
 	status int
-	msg    string
+	msg    string // in English
+	format string // msg's English format; text translates it
+	args   []any
 }
 
 func (e *storyError) Error() string { return e.msg }
 
+// text is the message in lang.
+func (e *storyError) text(lang string) string { return tr(lang, e.format, e.args...) }
+
+// refuse is a storyError: format is English text registered with addText.
 func refuse(status int, format string, args ...any) error {
-	return &storyError{status: status, msg: fmt.Sprintf(format, args...)}
+	return &storyError{status: status, msg: fmt.Sprintf(format, args...), format: format, args: args}
 }
 
 // storyRoutes registers the story pages when the admin has a story store.
@@ -94,11 +100,11 @@ func (a *Admin) storyFail(fn handlerFunc) handlerFunc {
 		var se *storyError
 		switch {
 		case errors.As(err, &se):
-			a.render(w, r, se.status, "error", &page{Title: "Cannot do that", Actor: actor, Data: se.msg})
+			a.render(w, r, se.status, "error", &page{Title: say(r, actor, "Cannot do that"), Actor: actor, Data: se.text(langOf(r, actor))})
 			return nil
 		case errors.Is(err, news.ErrConflict):
-			a.render(w, r, http.StatusConflict, "error", &page{Title: "Cannot do that", Actor: actor,
-				Data: "Someone else changed this story at the same time. Reload it and try again."})
+			a.render(w, r, http.StatusConflict, "error", &page{Title: say(r, actor, "Cannot do that"), Actor: actor,
+				Data: say(r, actor, "Someone else changed this story at the same time. Reload it and try again.")})
 			return nil
 		}
 		return err
@@ -256,7 +262,7 @@ func (a *Admin) storiesPage(w http.ResponseWriter, r *http.Request, actor *auth.
 		}
 		d.Rows = append(d.Rows, v)
 	}
-	a.render(w, r, http.StatusOK, "stories", &page{Title: "Stories", Here: "stories", Actor: actor, Notice: q.Get("done"), Data: d})
+	a.render(w, r, http.StatusOK, "stories", &page{Title: say(r, actor, "Stories"), Here: "stories", Actor: actor, Notice: q.Get("done"), Data: d})
 	return nil
 }
 
@@ -286,7 +292,7 @@ func (a *Admin) newStoryPage(w http.ResponseWriter, r *http.Request, actor *auth
 		}
 		d.Services = append(d.Services, serviceSections{s, secs})
 	}
-	a.render(w, r, http.StatusOK, "story-new", &page{Title: "New story", Here: "stories", Actor: actor, Data: d})
+	a.render(w, r, http.StatusOK, "story-new", &page{Title: say(r, actor, "New story"), Here: "stories", Actor: actor, Data: d})
 	return nil
 }
 
@@ -393,7 +399,7 @@ func (a *Admin) showStory(w http.ResponseWriter, r *http.Request, actor *auth.Ac
 	if err != nil {
 		return err
 	}
-	a.render(w, r, status, "story", &page{Title: "Edit: " + d.Headline, Here: "stories", Actor: actor, Error: errMsg, Notice: notice, Data: d})
+	a.render(w, r, status, "story", &page{Title: say(r, actor, "Edit: %s", d.Headline), Here: "stories", Actor: actor, Error: errMsg, Notice: notice, Data: d})
 	return nil
 }
 
@@ -417,11 +423,11 @@ func (a *Admin) storyView(ctx context.Context, actor *auth.Actor, sc *storyCtx, 
 	c := sc.Head.Content
 	has := func(id string) bool { return slices.ContainsFunc(picks, func(p MediaPick) bool { return p.ID == id }) }
 	if c.Lead != nil {
-		picks = append(picks, MediaPick{ID: c.Lead.AssetID, Label: "Lead image", Alt: c.Lead.Alt})
+		picks = append(picks, MediaPick{ID: c.Lead.AssetID, Label: tr(ctxLang(ctx), "Lead image"), Alt: c.Lead.Alt})
 	}
 	for _, b := range c.Body.Blocks {
 		if f := b.Figure; f != nil && !has(f.AssetID) {
-			picks = append(picks, MediaPick{ID: f.AssetID, Label: "Image " + f.AssetID, Alt: f.Alt})
+			picks = append(picks, MediaPick{ID: f.AssetID, Label: tr(ctxLang(ctx), "Image %s", f.AssetID), Alt: f.Alt})
 		}
 	}
 	if lib, err := a.MediaPicks(ctx, actor, sc.Story.Service, ""); err == nil {
@@ -606,7 +612,8 @@ func (a *Admin) storySave(w http.ResponseWriter, r *http.Request, actor *auth.Ac
 		w.Write(b)
 		return nil
 	}
-	msg := func(status int, m string) error { return answer(status, map[string]string{"error": m}) }
+	// msg answers English text m in the person's language.
+	msg := func(status int, m string) error { return answer(status, map[string]string{"error": say(r, actor, m)}) }
 	if actor == nil || actor.Session.Stage != news.StageFull {
 		return msg(http.StatusUnauthorized, "You are signed out, so this was not saved. Sign in again in another tab; your text is kept in this browser.")
 	}
@@ -636,14 +643,14 @@ func (a *Admin) storySave(w http.ResponseWriter, r *http.Request, actor *auth.Ac
 	c := sc.Head.Content
 	doc, err := editor.FromEditor([]byte(r.PostFormValue("body")))
 	if err != nil {
-		return msg(http.StatusBadRequest, err.Error())
+		return answer(http.StatusBadRequest, map[string]string{"error": invalidMsg(langOf(r, actor), err)})
 	}
 	c.Body = doc
 	if base == sc.Story.HeadRev && sameContent(c, sc.Head.Content) {
 		if err := a.checkLock(ctx, actor, sc.Story.ID); err != nil {
 			var se *storyError
 			if errors.As(err, &se) {
-				return msg(se.status, se.msg)
+				return answer(se.status, map[string]string{"error": se.text(langOf(r, actor))})
 			}
 			return err
 		}
@@ -653,9 +660,9 @@ func (a *Admin) storySave(w http.ResponseWriter, r *http.Request, actor *auth.Ac
 	var se *storyError
 	switch {
 	case errors.As(err, &se):
-		return msg(se.status, se.msg)
+		return answer(se.status, map[string]string{"error": se.text(langOf(r, actor))})
 	case errors.Is(err, news.ErrInvalid):
-		return msg(http.StatusBadRequest, strings.TrimPrefix(err.Error(), news.ErrInvalid.Error()+": "))
+		return answer(http.StatusBadRequest, map[string]string{"error": invalidMsg(langOf(r, actor), err)})
 	case err != nil:
 		a.cfg.Log.Error("admin autosave", "err", err)
 		return msg(http.StatusInternalServerError, "The newsroom could not save. Try again.")
@@ -691,8 +698,8 @@ func (a *Admin) storyUpdate(w http.ResponseWriter, r *http.Request, actor *auth.
 			if verr != nil {
 				return verr
 			}
-			d.Unsaved = plainLines(c, nil)
-			a.render(w, r, http.StatusConflict, "story", &page{Title: "Edit: " + d.Headline, Here: "stories", Actor: actor, Error: se.msg, Data: d})
+			d.Unsaved = plainLines(langOf(r, actor), c, nil)
+			a.render(w, r, http.StatusConflict, "story", &page{Title: say(r, actor, "Edit: %s", d.Headline), Here: "stories", Actor: actor, Error: se.text(langOf(r, actor)), Data: d})
 			return nil
 		}
 	} else if err := a.checkLock(ctx, actor, sc.Story.ID); err != nil {
@@ -733,7 +740,7 @@ func (a *Admin) storyTakeover(w http.ResponseWriter, r *http.Request, actor *aut
 		return err
 	}
 	a.auth.Audit(ctx, actor, "story.takeover", sc.Story.ID, sc.Story.Service, a.clientOf(r), "from "+l.Displaced)
-	redirect(w, r, "/admin/stories/"+sc.Story.ID+"?done="+url.QueryEscape("You have taken the story over. The person who had it open is told when they next save."))
+	redirect(w, r, "/admin/stories/"+sc.Story.ID+"?done="+url.QueryEscape(say(r, actor, "You have taken the story over. The person who had it open is told when they next save.")))
 	return nil
 }
 
@@ -745,7 +752,7 @@ func (a *Admin) storyRelease(w http.ResponseWriter, r *http.Request, actor *auth
 	if err := a.cfg.Workflow.ReleaseLock(r.Context(), sc.Story.ID, actor.ID); err != nil {
 		return err
 	}
-	redirect(w, r, "/admin/stories?done="+url.QueryEscape("Story closed."))
+	redirect(w, r, "/admin/stories?done="+url.QueryEscape(say(r, actor, "Story closed.")))
 	return nil
 }
 
@@ -767,17 +774,17 @@ func (a *Admin) storyStatus(to news.EditStatus) handlerFunc {
 				}
 				return auth.ErrForbidden
 			}
-			done = "Submitted for review."
+			done = say(r, actor, "Submitted for review.")
 		case news.StatusApproved:
 			if err := a.auth.Authorize(actor, news.ActReview, sc.Story.Service); err != nil {
 				return err
 			}
-			done = "Approved."
+			done = say(r, actor, "Approved.")
 		default:
 			if err := a.auth.Authorize(actor, news.ActReview, sc.Story.Service); err != nil {
 				return err
 			}
-			done = "Sent back to its writer as a draft."
+			done = say(r, actor, "Sent back to its writer as a draft.")
 		}
 		if err := a.cfg.Stories.SetStatus(ctx, sc.Story.ID, to); err != nil {
 			return err
@@ -832,7 +839,7 @@ func (a *Admin) storyTranslate(w http.ResponseWriter, r *http.Request, actor *au
 		return err
 	}
 	a.auth.Audit(ctx, actor, "story.translate", st.ID, target, a.clientOf(r), "from "+sc.Story.ID)
-	redirect(w, r, "/admin/stories/"+st.ID+"?done="+url.QueryEscape("Translation draft made in "+target+", linked to the original."))
+	redirect(w, r, "/admin/stories/"+st.ID+"?done="+url.QueryEscape(say(r, actor, "Translation draft made in %s, linked to the original.", target)))
 	return nil
 }
 

@@ -20,31 +20,34 @@ import (
 
 // missingFigureData lists the figures of c that lack alt text, a caption
 // or a credit, which a story needs before it may be published.
-func missingFigureData(c news.Content) []string {
+func missingFigureData(c news.Content) []string { return missingFigureDataIn("en", c) }
+
+// missingFigureDataIn is missingFigureData in lang.
+func missingFigureDataIn(lang string, c news.Content) []string {
 	var out []string
 	check := func(where string, f news.Figure) {
 		var miss []string
 		if strings.TrimSpace(f.Alt) == "" {
-			miss = append(miss, "alt text")
+			miss = append(miss, tr(lang, "no alt text"))
 		}
 		if strings.TrimSpace(f.Caption.Plain()) == "" {
-			miss = append(miss, "caption")
+			miss = append(miss, tr(lang, "no caption"))
 		}
 		if strings.TrimSpace(f.Credit) == "" {
-			miss = append(miss, "credit")
+			miss = append(miss, tr(lang, "no credit"))
 		}
 		if len(miss) > 0 {
-			out = append(out, where+" ("+f.AssetID+"): no "+strings.Join(miss, ", no "))
+			out = append(out, where+" ("+f.AssetID+"): "+strings.Join(miss, ", "))
 		}
 	}
 	if c.Lead != nil {
-		check("lead image", *c.Lead)
+		check(tr(lang, "lead image"), *c.Lead)
 	}
 	n := 0
 	for _, b := range c.Body.Blocks {
 		if b.Figure != nil {
 			n++
-			check("image "+itoa(n)+" in the text", *b.Figure)
+			check(tr(lang, "image %d in the text", n), *b.Figure)
 		}
 	}
 	return out
@@ -73,7 +76,7 @@ func (a *Admin) publishCheck(ctx context.Context, actor *auth.Actor, id, revisio
 	if revision != "" && revision != sc.Story.HeadRev {
 		return nil, refuse(http.StatusConflict, "The story changed while you were looking at it: someone saved a newer version. Reload it, check it and publish again.")
 	}
-	if miss := missingFigureData(sc.Head.Content); len(miss) > 0 {
+	if miss := missingFigureDataIn(ctxLang(ctx), sc.Head.Content); len(miss) > 0 {
 		return nil, refuse(http.StatusBadRequest, "Not published: every image needs alt text, a caption and a credit first. Missing: %s.", strings.Join(miss, "; "))
 	}
 	return sc, nil
@@ -87,7 +90,7 @@ func (a *Admin) storyPublish(w http.ResponseWriter, r *http.Request, actor *auth
 	if err := a.goLive(r.Context(), actor, sc, time.Time{}, a.clientOf(r)); err != nil {
 		return err
 	}
-	redirect(w, r, "/admin/stories/"+sc.Story.ID+"?done="+url.QueryEscape("Published. Readers see it within a second."))
+	redirect(w, r, "/admin/stories/"+sc.Story.ID+"?done="+url.QueryEscape(say(r, actor, "Published. Readers see it within a second.")))
 	return nil
 }
 
@@ -103,7 +106,7 @@ func (a *Admin) storySchedule(w http.ResponseWriter, r *http.Request, actor *aut
 	if err := a.goLive(r.Context(), actor, sc, at, a.clientOf(r)); err != nil {
 		return err
 	}
-	redirect(w, r, "/admin/stories/"+sc.Story.ID+"?done="+url.QueryEscape("Scheduled for "+at.Format("2006-01-02 15:04 MST")+"."))
+	redirect(w, r, "/admin/stories/"+sc.Story.ID+"?done="+url.QueryEscape(say(r, actor, "Scheduled for %s.", at.Format("2006-01-02 15:04 MST"))))
 	return nil
 }
 
@@ -220,7 +223,7 @@ func (a *Admin) unpublishPage(w http.ResponseWriter, r *http.Request, actor *aut
 	if err != nil {
 		return err
 	}
-	a.render(w, r, http.StatusOK, "story-unpublish", &page{Title: "Unpublish: " + sc.Head.Content.Headline.Plain(), Here: "stories", Actor: actor,
+	a.render(w, r, http.StatusOK, "story-unpublish", &page{Title: say(r, actor, "Unpublish: %s", sc.Head.Content.Headline.Plain()), Here: "stories", Actor: actor,
 		Data: unpublishData{storyCtx: sc, Headline: sc.Head.Content.Headline.Plain(), Recall: l}})
 	return nil
 }
@@ -238,8 +241,8 @@ func (a *Admin) storyUnpublish(w http.ResponseWriter, r *http.Request, actor *au
 	if sc, err = a.loadStory(ctx, actor, sc.Story.ID); err != nil {
 		return err
 	}
-	a.render(w, r, http.StatusOK, "story-unpublish", &page{Title: "Unpublished: " + sc.Head.Content.Headline.Plain(), Here: "stories", Actor: actor,
-		Notice: "Unpublished. The story is gone from the site, feeds, API and search within a second; its address answers 410 Gone.",
+	a.render(w, r, http.StatusOK, "story-unpublish", &page{Title: say(r, actor, "Unpublished: %s", sc.Head.Content.Headline.Plain()), Here: "stories", Actor: actor,
+		Notice: say(r, actor, "Unpublished. The story is gone from the site, feeds, API and search within a second; its address answers 410 Gone."),
 		Data:   unpublishData{storyCtx: sc, Headline: sc.Head.Content.Headline.Plain(), Recall: l, Done: true}})
 	return nil
 }
@@ -281,6 +284,6 @@ func (a *Admin) storyCorrect(w http.ResponseWriter, r *http.Request, actor *auth
 		return err
 	}
 	a.auth.Audit(ctx, actor, "story.correct", sc.Story.ID, sc.Story.Service, a.clientOf(r), text)
-	redirect(w, r, "/admin/stories/"+sc.Story.ID+"?done="+url.QueryEscape("Correction added; readers see it with its time."))
+	redirect(w, r, "/admin/stories/"+sc.Story.ID+"?done="+url.QueryEscape(say(r, actor, "Correction added; readers see it with its time.")))
 	return nil
 }

@@ -45,16 +45,16 @@ type revisionsData struct {
 
 // plainLines is a revision as the diff reads it: one line per field and
 // block.
-func plainLines(c news.Content, authors map[string]string) []string {
-	lines := []string{"Headline: " + c.Headline.Plain()}
+func plainLines(lang string, c news.Content, authors map[string]string) []string {
+	lines := []string{tr(lang, "Headline: %s", c.Headline.Plain())}
 	if d := c.Deck.Plain(); d != "" {
-		lines = append(lines, "Deck: "+d)
+		lines = append(lines, tr(lang, "Deck: %s", d))
 	}
 	if c.Dateline != "" {
-		lines = append(lines, "Dateline: "+c.Dateline)
+		lines = append(lines, tr(lang, "Dateline: %s", c.Dateline))
 	}
 	if f := c.Lead; f != nil {
-		lines = append(lines, "Lead image "+f.AssetID+": "+f.Alt+" | "+f.Caption.Plain()+" | "+f.Credit)
+		lines = append(lines, tr(lang, "Lead image %s: %s", f.AssetID, f.Alt+" | "+f.Caption.Plain()+" | "+f.Credit))
 	}
 	if len(c.AuthorIDs) > 0 {
 		names := make([]string, len(c.AuthorIDs))
@@ -64,15 +64,15 @@ func plainLines(c news.Content, authors map[string]string) []string {
 				names[i] = n
 			}
 		}
-		lines = append(lines, "Bylines: "+strings.Join(names, ", "))
+		lines = append(lines, tr(lang, "Bylines: %s", strings.Join(names, ", ")))
 	}
 	for _, b := range c.Body.Blocks {
 		var s string
 		switch {
 		case b.Figure != nil:
-			s = "[image " + b.Figure.AssetID + ": " + b.Figure.Alt + " | " + b.Figure.Caption.Plain() + " | " + b.Figure.Credit + "]"
+			s = "[" + tr(lang, "image %s: %s", b.Figure.AssetID, b.Figure.Alt+" | "+b.Figure.Caption.Plain()+" | "+b.Figure.Credit) + "]"
 		case b.Embed != nil:
-			s = "[embed " + b.Embed.URL + "]"
+			s = "[" + tr(lang, "embed %s", b.Embed.URL) + "]"
 		case len(b.Items) > 0:
 			var items []string
 			for _, it := range b.Items {
@@ -156,8 +156,8 @@ func diffWords(x, y string) []diffOp {
 
 // diffContent compares two revisions line by line; a removed line
 // followed by an added one is shown as one changed line, word by word.
-func diffContent(x, y news.Content, authors map[string]string) []diffLine {
-	a, b := plainLines(x, authors), plainLines(y, authors)
+func diffContent(lang string, x, y news.Content, authors map[string]string) []diffLine {
+	a, b := plainLines(lang, x, authors), plainLines(lang, y, authors)
 	var out []diffLine
 	i, j := 0, 0
 	for _, p := range append(lcs(a, b), [2]int{len(a), len(b)}) {
@@ -226,14 +226,14 @@ func (a *Admin) revisionsPage(w http.ResponseWriter, r *http.Request, actor *aut
 		for _, au := range list {
 			authors[au.ID] = au.Name
 		}
-		d.Diff = diffContent(revs[ia].Content, revs[ib].Content, authors)
+		d.Diff = diffContent(langOf(r, actor), revs[ia].Content, revs[ib].Content, authors)
 		for _, l := range d.Diff {
 			if l.Kind != "same" {
 				d.Changed = true
 			}
 		}
 	}
-	a.render(w, r, http.StatusOK, "story-revisions", &page{Title: "History: " + d.Headline, Here: "stories", Actor: actor, Data: d})
+	a.render(w, r, http.StatusOK, "story-revisions", &page{Title: say(r, actor, "History: %s", d.Headline), Here: "stories", Actor: actor, Data: d})
 	return nil
 }
 
@@ -254,6 +254,6 @@ func (a *Admin) storyRestore(w http.ResponseWriter, r *http.Request, actor *auth
 		return err
 	}
 	a.auth.Audit(ctx, actor, "story.restore", sc.Story.ID, sc.Story.Service, a.clientOf(r), old.ID)
-	redirect(w, r, "/admin/stories/"+sc.Story.ID+"?done="+url.QueryEscape("Restored as a new revision."))
+	redirect(w, r, "/admin/stories/"+sc.Story.ID+"?done="+url.QueryEscape(say(r, actor, "Restored as a new revision.")))
 	return nil
 }
