@@ -78,7 +78,9 @@ type MediaPick struct {
 	Height  int    `json:"height"`
 }
 
-func mediaLabel(m news.MediaItem) string {
+// mediaLabel names an image in lists: its caption, alt text or file name,
+// else its ID (in the request's language, ctxLang).
+func mediaLabel(ctx context.Context, m news.MediaItem) string {
 	for _, s := range []string{m.Caption, m.Alt, m.Name} {
 		if s != "" {
 			if utf8.RuneCountInString(s) > 80 {
@@ -87,7 +89,7 @@ func mediaLabel(m news.MediaItem) string {
 			return s
 		}
 	}
-	return "Image " + m.Asset.ID
+	return tr(ctxLang(ctx), "Image %s", m.Asset.ID)
 }
 
 func mediaThumbURL(m news.MediaItem, w int) string {
@@ -110,7 +112,7 @@ func (a *Admin) MediaPicks(ctx context.Context, actor *auth.Actor, service, quer
 	}
 	out := make([]MediaPick, 0, len(items))
 	for _, m := range items {
-		out = append(out, MediaPick{ID: m.Asset.ID, Label: mediaLabel(m), Alt: m.Alt, Caption: m.Caption, Credit: m.Credit,
+		out = append(out, MediaPick{ID: m.Asset.ID, Label: mediaLabel(ctx, m), Alt: m.Alt, Caption: m.Caption, Credit: m.Credit,
 			Thumb: mediaThumbURL(m, 320), Width: m.Asset.Width, Height: m.Asset.Height})
 	}
 	return out, nil
@@ -174,7 +176,7 @@ func (a *Admin) mediaPageData(ctx context.Context, actor *auth.Actor, service, q
 	d := mediaData{Services: svcs, Service: cur, Query: query, Limit: mediaListLimit,
 		CanUpload: actor.Allowed(news.ActFile, cur.Code), MaxMB: media.MaxBytes >> 20}
 	for _, m := range items {
-		row := mediaRow{MediaItem: m, Label: mediaLabel(m), Thumb: mediaThumbURL(m, 320), ThumbW: min(160, m.Asset.Width), ThumbH: m.Asset.Height}
+		row := mediaRow{MediaItem: m, Label: mediaLabel(ctx, m), Thumb: mediaThumbURL(m, 320), ThumbW: min(160, m.Asset.Width), ThumbH: m.Asset.Height}
 		if m.Asset.Width > 0 {
 			row.ThumbH = max(1, m.Asset.Height*row.ThumbW/m.Asset.Width)
 		}
@@ -354,7 +356,7 @@ func (a *Admin) mediaUpload(w http.ResponseWriter, r *http.Request, actor *auth.
 	}
 	a.auth.Audit(r.Context(), actor, "media.upload", "", svc, a.clientOf(r), asset.ID)
 	if wantJSON {
-		mediaJSONReply(w, http.StatusCreated, MediaPick{ID: item.Asset.ID, Label: mediaLabel(item), Alt: item.Alt, Caption: item.Caption,
+		mediaJSONReply(w, http.StatusCreated, MediaPick{ID: item.Asset.ID, Label: mediaLabel(r.Context(), item), Alt: item.Alt, Caption: item.Caption,
 			Credit: item.Credit, Thumb: mediaThumbURL(item, 320), Width: item.Asset.Width, Height: item.Asset.Height})
 		return nil
 	}
@@ -371,8 +373,8 @@ type mediaItemData struct {
 	CanEdit            bool
 }
 
-func newMediaItemData(svc news.Service, m news.MediaItem, canEdit bool) mediaItemData {
-	d := mediaItemData{Service: svc, Item: m, Label: mediaLabel(m), Preview: mediaThumbURL(m, 960), CanEdit: canEdit,
+func newMediaItemData(ctx context.Context, svc news.Service, m news.MediaItem, canEdit bool) mediaItemData {
+	d := mediaItemData{Service: svc, Item: m, Label: mediaLabel(ctx, m), Preview: mediaThumbURL(m, 960), CanEdit: canEdit,
 		PreviewW: min(640, m.Asset.Width), PreviewH: m.Asset.Height}
 	if m.Asset.Width > 0 {
 		d.PreviewH = max(1, m.Asset.Height*d.PreviewW/m.Asset.Width)
@@ -404,8 +406,8 @@ func (a *Admin) mediaItemPage(w http.ResponseWriter, r *http.Request, actor *aut
 	case "saved":
 		notice = say(r, actor, "Saved.")
 	}
-	a.render(w, r, http.StatusOK, "media-item", &page{Title: say(r, actor, "Image: %s", mediaLabel(m)), Here: "media", Actor: actor, Notice: notice,
-		Data: newMediaItemData(svc, m, actor.Allowed(news.ActFile, svc.Code))})
+	a.render(w, r, http.StatusOK, "media-item", &page{Title: say(r, actor, "Image: %s", mediaLabel(r.Context(), m)), Here: "media", Actor: actor, Notice: notice,
+		Data: newMediaItemData(r.Context(), svc, m, actor.Allowed(news.ActFile, svc.Code))})
 	return nil
 }
 
@@ -422,9 +424,9 @@ func (a *Admin) mediaItemPost(w http.ResponseWriter, r *http.Request, actor *aut
 	if err := a.mediaStore().SetMediaText(r.Context(), m); err != nil {
 		if errors.Is(err, news.ErrInvalid) {
 			m.Alt, m.Caption, m.Credit = news.CleanMediaText(m.Alt), news.CleanMediaText(m.Caption), news.CleanMediaText(m.Credit)
-			a.render(w, r, http.StatusBadRequest, "media-item", &page{Title: say(r, actor, "Image: %s", mediaLabel(m)), Here: "media", Actor: actor,
+			a.render(w, r, http.StatusBadRequest, "media-item", &page{Title: say(r, actor, "Image: %s", mediaLabel(r.Context(), m)), Here: "media", Actor: actor,
 				Error: invalidMsg(langOf(r, actor), err),
-				Data:  newMediaItemData(svc, m, true)})
+				Data:  newMediaItemData(r.Context(), svc, m, true)})
 			return nil
 		}
 		return err

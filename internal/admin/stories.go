@@ -177,11 +177,11 @@ func (a *Admin) loadStory(ctx context.Context, actor *auth.Actor, id string) (*s
 // staffName names a staff member for the newsroom (never for readers).
 func (a *Admin) staffName(ctx context.Context, id string) string {
 	if id == "" {
-		return "nobody"
+		return tr(ctxLang(ctx), "nobody")
 	}
 	s, err := a.cfg.Stories.Staff(ctx, id)
 	if err != nil {
-		return "someone (" + id + ")"
+		return tr(ctxLang(ctx), "someone (%s)", id)
 	}
 	return s.Name
 }
