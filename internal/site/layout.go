@@ -204,7 +204,7 @@ func (l *Layout) figure(f news.Figure, assets map[string]news.Asset, lazy bool, 
 	return template.HTML(b.String())
 }
 
-// embedThumb renders an embed card's thumbnail, a small picture of the
+// embedThumb renders an embed card's thumbnail, the full-width picture of the
 // copy the newsroom made when the embed was inserted. Its alt is empty: the
 // card's title beside it says what it shows.
 func embedThumb(id string, assets map[string]news.Asset) template.HTML {
@@ -212,7 +212,7 @@ func embedThumb(id string, assets map[string]news.Asset) template.HTML {
 	if !ok {
 		return ""
 	}
-	return picture(a, "", "(min-width: 48rem) 12rem, 40vw", true)
+	return picture(a, "", "(min-width: 48rem) 44rem, 100vw", true)
 }
 
 func parseTemplates(static *assets.Static) (map[string]*template.Template, error) {
