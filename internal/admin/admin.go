@@ -363,7 +363,7 @@ func (a *Admin) fail(w http.ResponseWriter, r *http.Request, actor *auth.Actor, 
 		return
 	case errors.As(err, &th):
 		w.Header().Set("Retry-After", strconv.Itoa(int(th.RetryAfter.Seconds())))
-		p.Title, p.Data = tr(l, "Too many attempts"), tr(l, "Too many failed attempts. Wait %s and try again.", th.RetryAfter.Round(time.Second).String())
+		p.Title, p.Data = tr(l, "Too many attempts"), tr(l, "Too many failed attempts. Wait %s and try again.", waitText(l, th.RetryAfter))
 		a.render(w, r, http.StatusTooManyRequests, "error", p)
 	case errors.Is(err, auth.ErrForbidden):
 		p.Title, p.Data = tr(l, "Not allowed"), tr(l, "Your role does not allow this here.")

@@ -141,7 +141,7 @@ func TestFailPagesTranslated(t *testing.T) {
 	if ra := b.resp.Header.Get("Retry-After"); ra != "120" {
 		t.Errorf("Retry-After %q, want 120", ra)
 	}
-	wantIn(t, "429 in Kazakh", b.body, `<html lang="kk"`, "<h1>Әрекет тым көп</h1>", "Сәтсіз әрекет тым көп болды. 2m0s күтіп, қайта көріңіз.")
+	wantIn(t, "429 in Kazakh", b.body, `<html lang="kk"`, "<h1>Әрекет тым көп</h1>", "Сәтсіз әрекет тым көп болды. 2 мин күтіп, қайта көріңіз.")
 }
 
 // visibleText is what a page shows a person: its text and the accessible

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
-	"time"
 
 	"qalam/internal/auth"
 	"qalam/internal/news"
@@ -72,7 +71,7 @@ func (a *Admin) jsonFail(w http.ResponseWriter, r *http.Request, err error) erro
 		status, msg = http.StatusUnauthorized, tr(l, "That passkey was not accepted.")
 	case errors.As(err, &th):
 		w.Header().Set("Retry-After", strconv.Itoa(int(th.RetryAfter.Seconds())))
-		status, msg = http.StatusTooManyRequests, tr(l, "Too many failed attempts. Wait %s and try again.", th.RetryAfter.Round(time.Second).String())
+		status, msg = http.StatusTooManyRequests, tr(l, "Too many failed attempts. Wait %s and try again.", waitText(l, th.RetryAfter))
 	case errors.Is(err, auth.ErrStale):
 		status, msg = http.StatusForbidden, tr(l, "Confirm your second factor again first: reload the page.")
 	case errors.Is(err, auth.ErrNoSession):

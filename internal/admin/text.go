@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"qalam/internal/auth"
 	"qalam/internal/news"
@@ -355,4 +356,12 @@ func strong(v any) template.HTML {
 // strongAs is strong with a data-qalam name tests and scripts find it by.
 func strongAs(name string, v any) template.HTML {
 	return template.HTML(`<strong data-qalam="` + template.HTMLEscapeString(name) + `">` + template.HTMLEscapeString(fmt.Sprint(v)) + "</strong>")
+}
+
+// waitText is how long to wait, in whole minutes or seconds, in lang.
+func waitText(lang string, d time.Duration) string {
+	if d >= time.Minute {
+		return tr(lang, "%d min", int((d+time.Minute-1)/time.Minute))
+	}
+	return tr(lang, "%d s", max(1, int((d+time.Second-1)/time.Second)))
 }

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"testing"
 	"text/template/parse"
+	"time"
 	"unicode"
 
 	"golang.org/x/net/html"
@@ -489,6 +490,21 @@ func TestTrMsg(t *testing.T) {
 	} {
 		if got := trMsg(tc.lang, tc.msg); got != tc.want {
 			t.Errorf("trMsg(%s, %q) = %q, want %q", tc.lang, tc.msg, got, tc.want)
+		}
+	}
+}
+
+func TestWaitText(t *testing.T) {
+	for _, tc := range []struct {
+		lang string
+		d    time.Duration
+		want string
+	}{
+		{"en", 2 * time.Minute, "2 min"}, {"en", 90 * time.Second, "2 min"}, {"ru", 30 * time.Second, "30 с"},
+		{"kk", 1500 * time.Millisecond, "2 с"}, {"kk", 0, "1 с"}, {"kk", 15 * time.Minute, "15 мин"},
+	} {
+		if got := waitText(tc.lang, tc.d); got != tc.want {
+			t.Errorf("waitText(%s, %v) = %q, want %q", tc.lang, tc.d, got, tc.want)
 		}
 	}
 }
