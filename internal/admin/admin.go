@@ -257,8 +257,9 @@ type page struct {
 	// HasPasskey: the actor holds one (the factor and confirm pages).
 	Passkeys, HasPasskey bool
 	// Lang is the language of the admin's own text ("en", "ru", "kk";
-	// text.go): the person's choice, else the browser's.
-	Lang string
+	// text.go): the person's choice, else the browser's; BrowserLang is
+	// the browser's (the language form names it).
+	Lang, BrowserLang string
 }
 
 // render executes a page; a template error is logged and answered 500.
@@ -266,6 +267,7 @@ func (a *Admin) render(w http.ResponseWriter, r *http.Request, status int, name 
 	if p.Lang == "" {
 		p.Lang = langOf(r, p.Actor)
 	}
+	p.BrowserLang = acceptLang(r.Header.Get("Accept-Language"))
 	p.Passkeys = a.passkeys != nil
 	if p.Passkeys && p.Actor != nil && name == "factor" {
 		p.HasPasskey, _ = a.passkeys.Has(r.Context(), p.Actor.ID) // an error only hides the button

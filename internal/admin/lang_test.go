@@ -71,7 +71,8 @@ func TestLanguageChoice(t *testing.T) {
 	r.post("/admin/language", "lang", "ru")
 	r.want(303, "choose Russian")
 	other.get("/admin/sessions", "Accept-Language", "kk")
-	wantIn(t, "Russian sessions page", other.body, `<html lang="ru"`, "<h1>Мои сеансы</h1>", "Завершить все остальные сеансы", "Язык этих страниц")
+	wantIn(t, "Russian sessions page", other.body, `<html lang="ru"`, "<h1>Мои сеансы</h1>", "Завершить все остальные сеансы", "Язык этих страниц",
+		"язык браузера (сейчас: Қазақша)")
 
 	// Following the browser again.
 	r.get("/admin/sessions")
