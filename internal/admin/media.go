@@ -122,18 +122,18 @@ func (a *Admin) mediaJSON(w http.ResponseWriter, r *http.Request, actor *auth.Ac
 	q := r.URL.Query()
 	picks, err := a.MediaPicks(r.Context(), actor, q.Get("service"), q.Get("q"))
 	if err != nil {
-		status := http.StatusInternalServerError
+		status, msg := http.StatusInternalServerError, say(r, actor, "The newsroom could not do that. Try again; if it keeps failing, tell an admin.")
 		switch {
 		case errors.Is(err, auth.ErrForbidden):
-			status = http.StatusForbidden
+			status, msg = http.StatusForbidden, say(r, actor, "Your role does not allow this here.")
 		case errors.Is(err, auth.ErrStale):
-			status = http.StatusForbidden
+			status, msg = http.StatusForbidden, say(r, actor, "Confirm your second factor again first: reload the page.")
 		case errors.Is(err, news.ErrInvalid):
-			status = http.StatusBadRequest
+			status, msg = http.StatusBadRequest, invalidMsg(langOf(r, actor), err)
 		default:
 			a.cfg.Log.Error("admin media list", "err", err)
 		}
-		mediaJSONReply(w, status, map[string]string{"error": http.StatusText(status)})
+		mediaJSONReply(w, status, map[string]string{"error": msg})
 		return nil
 	}
 	mediaJSONReply(w, http.StatusOK, picks)
