@@ -36,7 +36,9 @@
     frame.title = button.getAttribute('data-title') || button.textContent;
     frame.className = 'embed-frame';
     frame.setAttribute('loading', 'lazy');
-    frame.setAttribute('referrerpolicy', 'no-referrer');
+    // No referrer, except that YouTube's player refuses to play (error
+    // 153) without one: it gets the site's origin, never the story's path.
+    frame.setAttribute('referrerpolicy', src.indexOf(ORIGINS[0]) === 0 ? 'strict-origin' : 'no-referrer');
     // Scripts and the provider's own origin for its player; no top
     // navigation, no forms, no downloads. Links open in a new tab.
     frame.setAttribute('sandbox', 'allow-scripts allow-same-origin allow-popups allow-popups-to-escape-sandbox allow-presentation');

@@ -187,6 +187,23 @@ func TestEmbedFetch(t *testing.T) {
 	if r, _ := d.env.Get(t, thumb); r.StatusCode != 200 {
 		t.Errorf("thumbnail %s: %d", thumb, r.StatusCode)
 	}
+	// The public API describes the thumbnail by the embed it stands for.
+	_, api := d.env.Get(t, "/api/v1/stories/"+id)
+	var story struct {
+		Media []struct{ URL, Alt, Credit string }
+	}
+	if err := json.Unmarshal([]byte(api), &story); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, m := range story.Media {
+		if strings.Contains(m.URL, "/media/"+a.Thumb+"/") {
+			found = m.Alt == a.Title && m.Credit == "YouTube"
+		}
+	}
+	if !found {
+		t.Errorf("the API's media for the embed thumbnail (alt %q, credit YouTube): %s", a.Title, api)
+	}
 	// Unpublished, the story takes its thumbnail down with it.
 	ed.get("/admin/stories/" + id + "/unpublish")
 	ed.post("/admin/stories/" + id + "/unpublish")

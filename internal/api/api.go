@@ -535,6 +535,12 @@ func (a *API) story(c *call) (any, error) {
 				figures[b.Figure.AssetID] = *b.Figure
 			}
 		}
+		// An embed's thumbnail is described by the embed it stands for.
+		if e := b.Embed; e != nil && e.Thumb != "" {
+			if _, ok := figures[e.Thumb]; !ok {
+				figures[e.Thumb] = news.Figure{AssetID: e.Thumb, Alt: e.Title, Credit: render.EmbedSource(*e)}
+			}
+		}
 	}
 	for _, id := range cn.AssetIDs() {
 		if as, ok := p.Assets[id]; ok {

@@ -164,6 +164,7 @@ func New(o Options) *Client {
 			if len(via) > max {
 				return fmt.Errorf("outbound: more than %d redirects", max)
 			}
+			req.Header.Del("Referer") // net/http names the previous hop
 			return c.checkURL(req.URL)
 		},
 	}

@@ -221,6 +221,18 @@ func TestRedirects(t *testing.T) {
 		t.Errorf("redirect loop made %d requests, want %d", n, outbound.DefaultMaxRedirects+1)
 	}
 
+	// A followed redirect tells the next host nothing of the one before.
+	var referer atomic.Value
+	referer.Store("unset")
+	dest, _ := counting(t, func(w http.ResponseWriter, r *http.Request) { referer.Store(r.Header.Get("Referer")) })
+	hop3, _ := counting(t, to(dest.URL+"/picture.jpg"))
+	if err := get(c, hop3.URL+"/page?story=secret"); err != nil {
+		t.Fatal(err)
+	}
+	if got := referer.Load(); got != "" {
+		t.Errorf("the redirect's target got Referer %q", got)
+	}
+
 	// With redirects off, the 3xx answer itself comes back.
 	none := outbound.New(outbound.Options{Allow: loopback, MaxRedirects: -1})
 	ok, okHits := counting(t, nil)

@@ -136,17 +136,25 @@ func HasFrames(d news.Doc) bool {
 // above. Nothing in it makes the reader's browser contact the third party:
 // the only third-party addresses are the link's href and the hidden
 // button's data-frame.
+// EmbedSource names where an embed comes from for readers: a known
+// provider's name ("YouTube"), else the address's host without "www.".
+func EmbedSource(e news.Embed) string {
+	if e.Provider != "" && e.Provider != "link" {
+		return ProviderName(e.Provider)
+	}
+	u, err := url.Parse(e.URL)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
+}
+
 func writeEmbed(b *strings.Builder, e news.Embed, o Options) {
 	u, err := url.Parse(e.URL)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || !news.SafeHref(e.URL) {
 		return
 	}
-	provider := e.Provider
-	if provider == "" || provider == "link" {
-		provider = strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
-	} else {
-		provider = ProviderName(provider)
-	}
+	provider := EmbedSource(e)
 	title := strings.TrimSpace(e.Title)
 	if title == "" {
 		title = u.Hostname() + u.EscapedPath()
