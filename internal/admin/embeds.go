@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/net/html"
+	"golang.org/x/net/html/charset"
 
 	"qalam/internal/auth"
 	"qalam/internal/editor"
@@ -269,11 +270,24 @@ func fetchEmbedPage(ctx context.Context, client *outbound.Client, u string) (emb
 	if err != nil && !errors.Is(err, outbound.ErrTooLarge) {
 		return embedMeta{}, embedFailed
 	}
-	m := readEmbedMeta(body)
+	m := readEmbedMeta(toUTF8(body, resp.Header.Get("Content-Type")))
 	if m.image != "" {
 		m.image = resolveImage(resp.Request.URL, m.image)
 	}
 	return m, ""
+}
+
+// toUTF8 decodes a page in the charset its Content-Type or its own <meta>
+// names (windows-1251 is still common on Russian and Kazakh sites); text
+// that cannot be decoded is kept with its invalid bytes replaced.
+func toUTF8(page []byte, contentType string) []byte {
+	r, err := charset.NewReader(bytes.NewReader(page), contentType)
+	if err == nil {
+		if out, err := io.ReadAll(r); err == nil {
+			page = out
+		}
+	}
+	return bytes.ToValidUTF8(page, []byte("\uFFFD"))
 }
 
 // readEmbedMeta reads a page's title, site name and picture from its
