@@ -87,6 +87,66 @@ func TestAdminPagesAccessible(t *testing.T) {
 		}
 		pages["admin-"+p.name] = "<!DOCTYPE html>\n" + eval[string](t, b, "document.documentElement.outerHTML")
 	}
+
+	// An integration token made in the browser (the factor is fresh from
+	// enrolling) works for a script at once.
+	b.open(t, e.URL+"/admin/tokens", 200)
+	b.do(t, "making a token",
+		chromedp.SendKeys(chromedp.CSS("#i-name"), "Wire import"),
+		chromedp.SetValue(chromedp.CSS("#i-service"), "kk"),
+		chromedp.Click(chromedp.CSS(`form:has(#i-name) button[type=submit]`)))
+	until(t, b, "the new token", `!!document.querySelector('[data-qalam="new-token"]')`)
+	token := eval[string](t, b, `document.getElementById('new-token').value`)
+	// The page with the secret is left before axe is run over the list.
+	b.open(t, e.URL+"/admin/tokens", 200)
+	if n := eval[int](t, b, `document.querySelectorAll('[data-qalam="token"]').length`); n != 1 {
+		t.Errorf("the tokens page lists %d tokens, want 1", n)
+	}
+	axePage := func(name, path string) {
+		t.Helper()
+		b.open(t, e.URL+path, 200)
+		for _, v := range runAxe(t, b, inject).Violations {
+			t.Errorf("%s %s: axe %s (%s): %s — %s", name, path, v.ID, v.Impact, v.Help, strings.Join(v.Targets, " | "))
+		}
+		pages["admin-"+name] = "<!DOCTYPE html>\n" + eval[string](t, b, "document.documentElement.outerHTML")
+	}
+	axePage("tokens", "/admin/tokens")
+	req, _ := http.NewRequest("GET", e.URL+"/admin/api/v1/me", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	if resp, err := e.Client.Do(req); err != nil || resp.StatusCode != 200 {
+		t.Errorf("the browser-made token with the API: %v %v", resp, err)
+	} else {
+		resp.Body.Close()
+	}
+
+	// In Kazakh, chosen on the sessions page, the pages hold no English
+	// and still pass axe and the HTML checker.
+	b.open(t, e.URL+"/admin/sessions", 200)
+	b.do(t, "choosing Kazakh", chromedp.SetValue(chromedp.CSS("#lang"), "kk"),
+		chromedp.Click(chromedp.CSS(`form[action="/admin/language"] button[type=submit]`)))
+	until(t, b, "pages in Kazakh", `document.documentElement.lang === 'kk'`)
+	for _, p := range []struct{ name, path string }{
+		{"dashboard-kk", "/admin"},
+		{"stories-kk", "/admin/stories?service=kk"},
+		{"story-kk", "/admin/stories/" + demo.LeadStoryKK},
+		{"media-kk", "/admin/media?service=kk"},
+		{"tokens-kk", "/admin/tokens"},
+		{"sessions-kk", "/admin/sessions"},
+	} {
+		axePage(p.name, p.path)
+		if lang := eval[string](t, b, `document.documentElement.lang`); lang != "kk" {
+			t.Errorf("%s: html lang %q", p.name, lang)
+		}
+		if nav := eval[string](t, b, `document.querySelector('header nav').textContent`); !strings.Contains(nav, "Материалдар") || strings.Contains(nav, "Stories") {
+			t.Errorf("%s: the menu is not in Kazakh: %q", p.name, nav)
+		}
+	}
+	b.open(t, e.URL+"/admin/stories/"+demo.LeadStoryKK, 200)
+	b.do(t, "waiting for the editor", chromedp.WaitVisible(chromedp.CSS(".qe-content")))
+	if title := eval[string](t, b, `document.querySelector('.qe-button[data-command=bold]').title`); !strings.HasPrefix(title, "Жуан") {
+		t.Errorf("the editor's bold button in Kazakh: %q", title)
+	}
+
 	checkHTML(t, pages)
 	requests, console := b.rec.since(req0, con0)
 	for _, r := range offOrigin(requests, e.URL) {
