@@ -56,7 +56,7 @@ func TestAdminPagesAccessible(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#email"), "chief-admin@example.org"),
 		chromedp.SendKeys(chromedp.CSS("#password"), password),
 		chromedp.Click(chromedp.CSS(`main button[type=submit]`)))
-	until(t, b, "the enroll page", `location.pathname === '/admin/enroll'`)
+	until(t, b, "the enroll page", `location.pathname === '/admin/enroll' && !!document.getElementById('secret')`)
 	secret := eval[string](t, b, `document.getElementById('secret').textContent`)
 	code, err := totp.GenerateCode(strings.TrimSpace(secret), e.Clock.Now())
 	if err != nil {

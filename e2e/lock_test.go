@@ -73,7 +73,7 @@ func TestLockedStoryInBrowser(t *testing.T) {
 	// The editor, in another browser, finds it locked.
 	ben := newTab(t, 120*time.Second, chromedp.WithNewBrowserContext())
 	signIn(ben, "bolat@example.org")
-	until(t, ben, "the enroll page", `location.pathname === '/admin/enroll'`)
+	until(t, ben, "the enroll page", `location.pathname === '/admin/enroll' && !!document.getElementById('secret')`)
 	secret := strings.TrimSpace(eval[string](t, ben, `document.getElementById('secret').textContent`))
 	code, err := totp.GenerateCode(secret, e.Clock.Now())
 	if err != nil {

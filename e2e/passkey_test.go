@@ -159,7 +159,7 @@ func TestPasskeysInBrowser(t *testing.T) {
 	enroll := func(b *tab, email string) {
 		t.Helper()
 		signIn(b, email)
-		until(t, b, "the enroll page", `location.pathname === '/admin/enroll'`)
+		until(t, b, "the enroll page", `location.pathname === '/admin/enroll' && !!document.getElementById('secret')`)
 		secrets[email] = eval[string](t, b, `document.getElementById('secret').textContent`)
 		b.do(t, "enrolling", chromedp.SendKeys(chromedp.CSS("#code"), code(email)), chromedp.Click(chromedp.CSS(`main form button[type=submit]`)))
 		until(t, b, "the recovery codes", `document.body.textContent.includes('recovery codes')`)
@@ -224,7 +224,7 @@ func TestPasskeysInBrowser(t *testing.T) {
 	// app, on an authenticator then taken away.
 	oAuth := addAuthenticator(t, b)
 	signIn(b, "other@example.org")
-	until(t, b, "the enroll page", `location.pathname === '/admin/enroll'`)
+	until(t, b, "the enroll page", `location.pathname === '/admin/enroll' && !!document.getElementById('secret')`)
 	axe("enroll page")
 	b.do(t, "enrolling a passkey", chromedp.SendKeys(chromedp.CSS("#passkey-name"), "other's key"),
 		chromedp.Click(chromedp.CSS(`form[data-passkey=register] button[type=submit]`)))

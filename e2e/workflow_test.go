@@ -161,7 +161,7 @@ func TestWorkflowInBrowser(t *testing.T) {
 
 	// The editor signs in, enrolling an authenticator.
 	signIn("desk@example.org")
-	until(t, b, "the enroll page", `location.pathname === '/admin/enroll'`)
+	until(t, b, "the enroll page", `location.pathname === '/admin/enroll' && !!document.getElementById('secret')`)
 	b.do(t, "enrolling", chromedp.SendKeys(chromedp.CSS("#code"), code()), chromedp.Click(chromedp.CSS(`main form button[type=submit]`)))
 	until(t, b, "the recovery codes", `document.body.textContent.includes('recovery codes')`)
 	// Twenty minutes later the factor is no longer fresh.
