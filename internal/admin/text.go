@@ -211,19 +211,11 @@ func addFormat(en string) {
 	slices.SortStableFunc(formats, func(x, y textFormat) int { return len(y.en) - len(x.en) })
 }
 
-// RoleName is a role's name in the page's language, for templates.
+// RoleName is a role's name in the page's language, for templates (each
+// role's English name is its text).
 func (p *page) RoleName(r news.Role) string {
-	switch r {
-	case news.RoleAdmin:
-		return p.T("admin")
-	case news.RoleChief:
-		return p.T("chief")
-	case news.RoleEditor:
-		return p.T("editor")
-	case news.RoleReporter:
-		return p.T("reporter")
-	case news.RoleContributor:
-		return p.T("contributor")
+	if r.Valid() {
+		return p.T(string(r))
 	}
 	return string(r)
 }

@@ -312,6 +312,9 @@ func TestTextsTranslated(t *testing.T) {
 	} {
 		all[s] = "a state or kind shown through $.T"
 	}
+	for _, r := range news.Roles {
+		all[string(r)] = "the role names (page.RoleName)"
+	}
 	for _, s := range passkeyText {
 		all[s] = "admin-passkey.js"
 	}
