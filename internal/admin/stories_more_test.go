@@ -142,7 +142,7 @@ func TestUnpublishRecall(t *testing.T) {
 	}
 	// Nothing went out yet that stays out: the page says so.
 	ed.get("/admin/stories/" + d.env.NewStory(t, "kk", "quiet", "Quiet", "x").ID + "/unpublish")
-	if !strings.Contains(ed.body, "Nothing that went out about this story stays out") {
+	if !strings.Contains(ed.body, "Nothing the newsroom sent about this story stays out") || !strings.Contains(ed.body, "static copies exported before now") {
 		t.Errorf("empty recall list:\n%s", ed.body)
 	}
 	// Posted to Telegram three days ago (past the 48 h a bot may delete
