@@ -72,6 +72,9 @@ func (a *Admin) storyRoutes() {
 	a.handle("POST /admin/stories/{id}/save", public, a.storySave)
 	h("POST /admin/stories/{id}/takeover", a.storyTakeover)
 	h("POST /admin/stories/{id}/release", a.storyRelease)
+	// The open editor's heartbeat, like autosave checking its own session
+	// and CSRF token so it can answer in JSON.
+	a.handle("POST /admin/stories/{id}/lock", public, a.storyLockBeat)
 	h("POST /admin/stories/{id}/submit", a.storyStatus(news.StatusReview))
 	h("POST /admin/stories/{id}/approve", a.storyStatus(news.StatusApproved))
 	h("POST /admin/stories/{id}/sendback", a.storyStatus(news.StatusDraft))
@@ -754,6 +757,82 @@ func (a *Admin) storyRelease(w http.ResponseWriter, r *http.Request, actor *auth
 	}
 	redirect(w, r, "/admin/stories?done="+url.QueryEscape(say(r, actor, "Story closed.")))
 	return nil
+}
+
+// storyLockBeat is the open editor's heartbeat (every minute while the
+// page is visible): it keeps the holder's lock alive and says whether the
+// story is still theirs. It answers JSON {"held": true} (200) or, when
+// another has the story, {"held": false, "by": NAME, "at": RFC 3339,
+// "takeover": BOOL} (409): takeover is set when the story was taken over
+// from this person (at is then when; by is "" when the one who took it
+// over has closed it since), unset when this person's lock lapsed and
+// another opened the story (at is when they did). It never takes a lock
+// another holds or held after this person: it refreshes a lock that is
+// the actor's (even a lapsed one) and takes only a free lock not taken
+// from them. Errors are JSON {"error": ...} as for autosave.
+func (a *Admin) storyLockBeat(w http.ResponseWriter, r *http.Request, actor *auth.Actor) error {
+	answer := func(status int, v any) error {
+		b, _ := json.Marshal(v)
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		w.WriteHeader(status)
+		w.Write(b)
+		return nil
+	}
+	msg := func(status int, m string) error { return answer(status, map[string]string{"error": say(r, actor, m)}) }
+	if actor == nil || actor.Session.Stage != news.StageFull {
+		return msg(http.StatusUnauthorized, "You are signed out. Sign in again in another tab; your text is kept in this browser.")
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 4<<10)
+	tok := r.Header.Get("X-CSRF-Token")
+	if tok == "" {
+		tok = r.PostFormValue("csrf")
+	}
+	if subtle.ConstantTimeCompare([]byte(tok), []byte(csrfToken(actor.Token))) != 1 {
+		return msg(http.StatusForbidden, "This page is out of date. Reload it; your text is kept in this browser.")
+	}
+	ctx := r.Context()
+	fail := func(err error) error {
+		a.cfg.Log.Error("admin lock heartbeat", "err", err)
+		return msg(http.StatusInternalServerError, "The newsroom could not check who has this story open. Try again.")
+	}
+	sc, err := a.loadStory(ctx, actor, r.PathValue("id"))
+	switch {
+	case errors.Is(err, auth.ErrForbidden):
+		return msg(http.StatusForbidden, "Your role does not allow you to edit this story.")
+	case errors.Is(err, news.ErrNotFound):
+		return msg(http.StatusNotFound, "This story does not exist.")
+	case err != nil:
+		return fail(err)
+	}
+	if !sc.Edit {
+		return msg(http.StatusForbidden, "This story is no longer yours to edit (it was submitted for review).")
+	}
+	l, err := a.cfg.Workflow.Lock(ctx, sc.Story.ID)
+	none := errors.Is(err, news.ErrNotFound)
+	if err != nil && !none {
+		return fail(err)
+	}
+	// A released lock keeps who was displaced, so a free lock taken from
+	// this person is not theirs to take back.
+	if none || l.Holder == actor.ID || l.Holder == "" && l.Displaced != actor.ID {
+		l, err = a.cfg.Workflow.TouchLock(ctx, sc.Story.ID, actor.ID, a.auth.Now(), LockIdle)
+		if err == nil {
+			return answer(http.StatusOK, map[string]bool{"held": true})
+		}
+		if !errors.Is(err, news.ErrConflict) {
+			return fail(err)
+		}
+		// Taken over meanwhile: l is the new holder's lock.
+	}
+	v := map[string]any{"held": false, "by": "", "at": l.Since.UTC().Format(time.RFC3339), "takeover": l.Displaced == actor.ID}
+	if l.Displaced == actor.ID {
+		v["at"] = l.TakenAt.UTC().Format(time.RFC3339)
+	}
+	if l.Holder != "" {
+		v["by"] = a.staffName(ctx, l.Holder)
+	}
+	return answer(http.StatusConflict, v)
 }
 
 // storyStatus moves a story in the editorial workflow: a writer submits

@@ -63,6 +63,11 @@ var editorText = map[string]string{
 	"embedNoImage":  "The page has no picture: the embed was inserted without a thumbnail.",
 	"embedBadImage": "The page's picture could not be used: the embed was inserted without a thumbnail.",
 	"embedError":    "No preview could be had ({error}): the embed was inserted with its address only.",
+	// The edit lock's heartbeat (translated in text_lock.go).
+	"lockTaken":   "{name} took over this story at {time}. Your text is kept here and in this browser; copy it before leaving.",
+	"lockSomeone": "Someone else took over this story at {time}. Your text is kept here and in this browser; copy it before leaving.",
+	"lockOpened":  "{name} opened this story at {time}, while this page was idle. Your text is kept here and in this browser; copy it before leaving.",
+	"lockStopped": "Autosave stopped: the story is no longer open for you to edit.",
 }
 
 // EditorText is the story editor's data-i18n JSON in the page's language:

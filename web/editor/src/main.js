@@ -18,6 +18,9 @@
 //        data-thumb-url="/admin/media/{id}/thumb?w=320"  the newsroom's own
 //                                        thumbnail of an embed, by asset id
 //        data-autosave-ms="3000"
+//        data-lock-url="/admin/stories/ID/lock"  the edit lock's heartbeat
+//                                        (POST); none: no heartbeat
+//        data-lock-ms="60000"            how often it beats while the tab is visible
 //        data-i18n='{"bold":"Жуан"}'>    any of the strings below
 //   </div>
 //
@@ -27,7 +30,14 @@
 // its address (field "url", the CSRF field and header) to data-embed-fetch,
 // answered with JSON {url, title, provider, thumb, thumbURL, code} (see
 // internal/admin/embeds.go); whatever the answer, the embed goes in, with
-// what could be had. The editor makes no other request (thumbnails are the
+// what could be had. The heartbeat POSTs the CSRF field and header to
+// data-lock-url every data-lock-ms while the tab is visible, at once when it
+// becomes visible again and after a refused save; an answer of JSON
+// {"held": false, "by": NAME, "at": TIME, "takeover": BOOL} (any status)
+// means the story is someone else's now: the editor says so in its notice
+// area (role=alert), stops autosaving and beating, and keeps the text in the
+// page and in localStorage; other answers and failures are let be until the
+// next beat. The editor makes no other request (thumbnails are the
 // newsroom's own, from data-thumb-url), uses no inline script or style, and
 // keeps unsaved text in localStorage until a save succeeds.
 import { EditorState, Plugin, TextSelection } from "prosemirror-state";
@@ -94,6 +104,10 @@ const defaultStrings = {
   embedNoImage: "The page has no picture: the embed was inserted without a thumbnail.",
   embedBadImage: "The page's picture could not be used: the embed was inserted without a thumbnail.",
   embedError: "No preview could be had ({error}): the embed was inserted with its address only.",
+  lockTaken: "{name} took over this story at {time}. Your text is kept here and in this browser; copy it before leaving.",
+  lockSomeone: "Someone else took over this story at {time}. Your text is kept here and in this browser; copy it before leaving.",
+  lockOpened: "{name} opened this story at {time}, while this page was idle. Your text is kept here and in this browser; copy it before leaving.",
+  lockStopped: "Autosave stopped: the story is no longer open for you to edit.",
 };
 
 // The text for each code of an embed fetch's answer.
@@ -279,6 +293,11 @@ class Editor {
     this.interval = Math.max(500, parseInt(ds.autosaveMs || "3000", 10) || 3000);
     this.draftKey = "qalam-editor:" + (ds.draftKey || location.pathname + "|" + this.saveURL);
     this.embedFetch = ds.embedFetch || "";
+    this.lockURL = ds.lockUrl || "";
+    this.lockInterval = Math.max(1000, parseInt(ds.lockMs || "60000", 10) || 60000);
+    this.lockTimer = 0;
+    this.lockBusy = false;
+    this.lost = false; // the story is someone else's now
     const thumbPattern = ds.thumbUrl || "";
     setThumbURL((id) => (thumbPattern ? thumbPattern.replace("{id}", encodeURIComponent(id)) : ""));
     this.id = "qe" + ++uid;
@@ -421,8 +440,14 @@ class Editor {
       },
     });
     document.addEventListener("visibilitychange", () => {
-      if (document.visibilityState === "hidden" && this.state === "dirty") this.save(true);
+      if (document.visibilityState === "hidden") {
+        if (this.state === "dirty") this.save(true);
+        this.beatLater();
+      } else {
+        this.beat();
+      }
     });
+    this.beatLater();
     // Submitting the story's form carries the text in the field: no warning.
     if (this.input && this.input.form) this.input.form.addEventListener("submit", () => (this.submitting = true));
     window.addEventListener("beforeunload", (ev) => {
@@ -727,8 +752,15 @@ class Editor {
     const time = new Date(d.at).toLocaleString();
     const restore = el("button", { type: "button", text: t.restore });
     const discard = el("button", { type: "button", class: "qe-quiet", text: t.discard });
-    this.notice.replaceChildren(el("p", { text: fill(t.restoreFound, { time }) }), restore, discard);
+    const offer = el("div", { class: "qe-offer" }, el("p", { text: fill(t.restoreFound, { time }) }), restore, discard);
+    this.notice.append(offer);
     this.notice.hidden = false;
+    // The lock's notice may have come meanwhile: it stays.
+    const done = () => {
+      offer.remove();
+      this.notice.hidden = !this.notice.hasChildNodes();
+      this.view.focus();
+    };
     restore.addEventListener("click", () => {
       try {
         const doc = this.loadDoc(d.doc);
@@ -737,14 +769,61 @@ class Editor {
       } catch (e) {
         this.say(t.loadFailed);
       }
-      this.notice.hidden = true;
-      this.view.focus();
+      done();
     });
     discard.addEventListener("click", () => {
       this.dropDraft();
-      this.notice.hidden = true;
-      this.view.focus();
+      done();
     });
+  }
+
+  // beatLater schedules the next heartbeat while the tab is visible.
+  beatLater() {
+    clearTimeout(this.lockTimer);
+    this.lockTimer = 0;
+    if (!this.lockURL || this.lost || document.visibilityState === "hidden") return;
+    this.lockTimer = setTimeout(() => this.beat(), this.lockInterval);
+  }
+
+  // beat is the edit lock's heartbeat: it keeps this person's lock alive
+  // and learns whether someone else has the story now.
+  async beat() {
+    if (!this.lockURL || this.lost || this.lockBusy) return;
+    clearTimeout(this.lockTimer);
+    this.lockTimer = 0;
+    this.lockBusy = true;
+    const body = new URLSearchParams();
+    if (this.csrfToken) body.set(this.csrfField, this.csrfToken);
+    const headers = { Accept: "application/json" };
+    if (this.csrfToken) headers[this.csrfHeader] = this.csrfToken;
+    let data = null;
+    try {
+      const resp = await fetch(this.lockURL, { method: "POST", credentials: "same-origin", headers, body });
+      data = parseJSON(await resp.text(), null);
+    } catch {
+      // no connection: the next beat asks again
+    }
+    this.lockBusy = false;
+    if (data && typeof data === "object" && data.held === false) this.lockLost(data);
+    else this.beatLater();
+  }
+
+  // lockLost says who has the story now, in the notice area at once, and
+  // stops autosaving; the text stays in the page and in this browser.
+  lockLost(data) {
+    const t = this.t;
+    this.lost = true;
+    clearTimeout(this.timer);
+    this.timer = 0;
+    this.keepDraft();
+    const at = new Date(typeof data.at === "string" ? data.at : "");
+    const time = isNaN(at) ? "" : at.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    const name = typeof data.by === "string" ? data.by : "";
+    const text = fill(!name ? t.lockSomeone : data.takeover ? t.lockTaken : t.lockOpened, { name, time });
+    this.notice.prepend(el("p", { class: "qe-lock-lost", role: "alert", text }));
+    this.notice.hidden = false;
+    this.root.dataset.lock = "lost";
+    this.setState("conflict", t.lockStopped);
   }
 
   readDraft() {
@@ -851,6 +930,10 @@ class Editor {
       return;
     }
     this.inflight = null;
+    if (this.lost) {
+      this.keepDraft();
+      return;
+    }
     const text = await resp.text().catch(() => "");
     const data = parseJSON(text, null);
     const message = data && typeof data === "object" ? data.error || data.message || "" : text.trim().slice(0, 500);
@@ -867,6 +950,8 @@ class Editor {
     } else if (resp.status === 409) {
       this.keepDraft();
       this.setState("conflict", message ? message + " " + this.t.conflict : this.t.conflict);
+      // Refused perhaps because the story was taken over: ask at once.
+      this.beat();
     } else {
       this.setState("failed", message || resp.status + " " + resp.statusText);
     }
