@@ -17,9 +17,10 @@ import (
 )
 
 // TestLockedStoryInBrowser: while a reporter has a story open, an editor
-// in another browser sees it locked and read-only, takes it over, and the
-// reporter's next autosave is refused with a message naming the editor;
-// the reporter's text stays on their page.
+// in another browser sees it locked and read-only and takes it over; the
+// reporter's page, without their typing or saving, is told by its lock
+// heartbeat that the editor took it over, and stops autosaving; what they
+// type then stays on their page and in the browser and reaches no store.
 func TestLockedStoryInBrowser(t *testing.T) {
 	needBrowser(t)
 	e := servertest.Demo(t)
@@ -92,15 +93,47 @@ func TestLockedStoryInBrowser(t *testing.T) {
 	ben.do(t, "taking over", chromedp.Click(chromedp.CSS(`form[action$="/takeover"] button`)))
 	until(t, ben, "the editor after the takeover", `!!document.querySelector('.qe-content') && !document.querySelector('[data-qalam="locked"]')`)
 
-	// The reporter's next save is refused, naming the editor; the text stays.
+	// The reporter's page is told at once, without typing or saving: the
+	// heartbeat runs when the tab becomes visible again (as when they come
+	// back to it) and every minute while it is.
+	if eval[string](t, ann, `document.visibilityState`) != "visible" {
+		t.Fatal("the reporter's tab is not visible")
+	}
+	// Coming back to the tab:
+	eval[bool](t, ann, `document.dispatchEvent(new Event('visibilitychange'))`)
+	until(t, ann, "the takeover notice", `!!document.querySelector('.qe-notice [role=alert]')`)
+	notice := eval[string](t, ann, `document.querySelector('.qe-notice [role=alert]').textContent`)
+	if !strings.Contains(notice, "Bolat took over this story at ") || !strings.Contains(notice, "copy it before leaving") {
+		t.Errorf("the takeover notice: %q", notice)
+	}
+	if eval[bool](t, ann, `document.querySelector('.qe-notice').hidden`) {
+		t.Error("the notice area is hidden")
+	}
+	if got := eval[string](t, ann, `document.querySelector('[data-qalam-editor]').dataset.saveState`); got != "conflict" {
+		t.Errorf("autosave did not stop: save state %q", got)
+	}
+	if got := eval[string](t, ann, `document.querySelector('.qe-status').textContent`); !strings.Contains(got, "Autosave stopped") {
+		t.Errorf("the status line: %q", got)
+	}
+	// What the reporter types now stays on the page and is not sent.
 	ann.do(t, "typing again", chromedp.Click(chromedp.CSS(".qe-content")))
 	ann.do(t, "typing", pressKeys(" Officials promise trucks."))
-	until(t, ann, "the refused save", `document.querySelector('[data-qalam-editor]').dataset.saveState === 'conflict'`)
-	if msg := eval[string](t, ann, `document.body.innerText`); !strings.Contains(msg, "Bolat took over this story") {
-		t.Errorf("the reporter is not told who took over: %.600q", msg)
-	}
+	// Leaving the text saves at once when saving; then wait out the
+	// autosave delay (3 s).
+	eval[bool](t, ann, `(document.querySelector('.qe-content').blur(), true)`)
+	time.Sleep(4 * time.Second)
 	if txt := eval[string](t, ann, `document.querySelector('.qe-content').textContent`); !strings.Contains(txt, "Officials promise trucks.") {
 		t.Errorf("the reporter's unsaved text is gone: %q", txt)
+	}
+	if got := eval[string](t, ann, `document.querySelector('[data-qalam-editor]').dataset.saveState`); got != "conflict" {
+		t.Errorf("the save state after typing: %q", got)
+	}
+	if eval[string](t, ann, `localStorage.getItem('qalam-editor:story-`+id+`') || ''`) == "" {
+		t.Error("the reporter's text is not kept in the browser")
+	}
+	// The heartbeat did not take the lock back.
+	if l, err := e.Store.Lock(ctx, id); err != nil || l.Holder == "" || l.Displaced == "" || l.Holder == l.Displaced {
+		t.Errorf("the lock after the reporter's heartbeat: %+v %v", l, err)
 	}
 	st, err := e.Store.Story(ctx, id)
 	if err != nil {
@@ -108,6 +141,6 @@ func TestLockedStoryInBrowser(t *testing.T) {
 	}
 	head, err := e.Store.Revision(ctx, st.HeadRev)
 	if err != nil || strings.Contains(head.Content.Body.PlainText(), "Officials promise trucks.") {
-		t.Errorf("the refused save reached the store: %q %v", head.Content.Body.PlainText(), err)
+		t.Errorf("the text typed after the takeover reached the store: %q %v", head.Content.Body.PlainText(), err)
 	}
 }
