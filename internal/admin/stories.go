@@ -743,7 +743,7 @@ func (a *Admin) storyTakeover(w http.ResponseWriter, r *http.Request, actor *aut
 		return err
 	}
 	a.auth.Audit(ctx, actor, "story.takeover", sc.Story.ID, sc.Story.Service, a.clientOf(r), "from "+l.Displaced)
-	redirect(w, r, "/admin/stories/"+sc.Story.ID+"?done="+url.QueryEscape(say(r, actor, "You have taken the story over. The person who had it open is told when they next save.")))
+	redirect(w, r, "/admin/stories/"+sc.Story.ID+"?done="+url.QueryEscape(say(r, actor, "You have taken the story over. The person who had it open sees a notice within a minute and can no longer save.")))
 	return nil
 }
 
