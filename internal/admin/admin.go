@@ -59,9 +59,10 @@ type Config struct {
 	Webhooks    news.WebhookStore
 	Telegram    news.TelegramStore
 	Newsletters news.NewsletterStore
-	// Preview renders a story as readers will see it (site.Site.Preview);
-	// nil turns previews off.
-	Preview func(ctx context.Context, p news.Published, latin bool) ([]byte, error)
+	// Preview renders a story as readers will see it (site.Site.Preview)
+	// in a view: "" (the full page), "latn" (the Kazakh Latin view),
+	// "lite" or "lite-latn"; nil turns previews off.
+	Preview func(ctx context.Context, p news.Published, view string) ([]byte, error)
 	// ReaderOrigin is the origin preview links are made on (the primary).
 	ReaderOrigin string
 	// Media serves media files by a lookup (media.Library.Handler), so

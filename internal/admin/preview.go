@@ -135,7 +135,7 @@ func (a *Admin) previewPage(w http.ResponseWriter, r *http.Request, actor *auth.
 	if err != nil {
 		return err
 	}
-	body, err := a.cfg.Preview(ctx, p, r.URL.Query().Get("view") == "latn")
+	body, err := a.cfg.Preview(ctx, p, previewView(sc, r.URL.Query().Get("view")))
 	if err != nil {
 		return err
 	}
@@ -231,18 +231,43 @@ type viewLink struct {
 	Name, Href string
 	Current    bool
 	Latin      bool // the Kazakh Latin view of the service Name
+	Lite       bool // the lite page
+}
+
+// previewView is the view a preview asks for, among those its service
+// has: "" (the full page), "latn", "lite" or "lite-latn".
+func previewView(sc *storyCtx, asked string) string {
+	for _, v := range previewViewNames(sc) {
+		if v == asked {
+			return v
+		}
+	}
+	return ""
+}
+
+// previewViewNames are the views of a story's service: the full and lite
+// pages, each also in Latin for Kazakh.
+func previewViewNames(sc *storyCtx) []string {
+	if sc.Service.Lang == "kk" {
+		return []string{"", "latn", "lite", "lite-latn"}
+	}
+	return []string{"", "lite"}
 }
 
 // previewViews are the views of a story's service readers can choose.
 func previewViews(sc *storyCtx, base, rev, current string) []viewLink {
-	q := url.Values{}
-	if rev != "" {
-		q.Set("rev", rev)
-	}
-	out := []viewLink{{Name: sc.Service.Name, Href: base + "?" + q.Encode(), Current: current != "latn"}}
-	if sc.Service.Lang == "kk" {
-		q.Set("view", "latn")
-		out = append(out, viewLink{Name: sc.Service.Name, Href: base + "?" + q.Encode(), Current: current == "latn", Latin: true})
+	current = previewView(sc, current)
+	var out []viewLink
+	for _, v := range previewViewNames(sc) {
+		q := url.Values{}
+		if rev != "" {
+			q.Set("rev", rev)
+		}
+		if v != "" {
+			q.Set("view", v)
+		}
+		out = append(out, viewLink{Name: sc.Service.Name, Href: base + "?" + q.Encode(), Current: v == current,
+			Latin: strings.HasSuffix(v, "latn"), Lite: strings.HasPrefix(v, "lite")})
 	}
 	return out
 }
@@ -260,8 +285,8 @@ func (a *Admin) phonePage(w http.ResponseWriter, r *http.Request, actor *auth.Ac
 		return err
 	}
 	src := url.Values{"rev": {rev.ID}}
-	if q.Get("view") == "latn" {
-		src.Set("view", "latn")
+	if v := previewView(sc, q.Get("view")); v != "" {
+		src.Set("view", v)
 	}
 	a.render(w, r, http.StatusOK, "story-phone", &page{Title: say(r, actor, "Phone preview: %s", rev.Content.Headline.Plain()), Here: "stories", Actor: actor,
 		Data: phoneData{storyCtx: sc, Headline: rev.Content.Headline.Plain(), Src: "/admin/stories/" + sc.Story.ID + "/preview?" + src.Encode(),
@@ -435,7 +460,11 @@ func (a *Admin) linkPreview(ctx context.Context, l news.PreviewLink, mediaPrefix
 	if err != nil {
 		return nil, err
 	}
-	body, err := a.cfg.Preview(ctx, p, l.Latin)
+	view := ""
+	if l.Latin {
+		view = "latn"
+	}
+	body, err := a.cfg.Preview(ctx, p, view)
 	if err != nil {
 		return nil, err
 	}

@@ -53,10 +53,25 @@ func TestPreview(t *testing.T) {
 	if !strings.Contains(ed.body, "Ekınşı nūsqa.") || strings.Contains(ed.body, "Екінші нұсқа.") {
 		t.Errorf("Latin preview:\n%s", ed.body)
 	}
-	ed.get("/admin/stories/" + id + "/phone")
+	// The lite page, in either script, as slow connections get it.
+	ed.get("/admin/stories/" + id + "/preview?view=lite")
+	ed.want(200, "lite preview")
+	if !strings.Contains(ed.body, "Екінші нұсқа.") || strings.Contains(ed.body, "<script") || !strings.Contains(ed.body, `href="/lite/kk`) {
+		t.Errorf("lite preview:\n%s", ed.body)
+	}
+	ed.get("/admin/stories/" + id + "/preview?view=lite-latn")
+	if !strings.Contains(ed.body, "Ekınşı nūsqa.") || strings.Contains(ed.body, "<script") {
+		t.Errorf("Latin lite preview:\n%s", ed.body)
+	}
+	ed.get("/admin/stories/" + id + "/preview?view=print")
+	ed.want(200, "unknown view: the full page")
+	if !strings.Contains(ed.body, "Екінші нұсқа.") || !strings.Contains(ed.body, "<script") {
+		t.Error("an unknown view did not fall back to the full page")
+	}
+	ed.get("/admin/stories/" + id + "/phone?view=lite-latn")
 	ed.want(200, "phone page")
-	if !strings.Contains(ed.body, `width="360"`) {
-		t.Error("no phone-width frame")
+	if !strings.Contains(ed.body, `width="360"`) || !strings.Contains(ed.body, "view=lite-latn") || strings.Count(ed.body, "/phone?rev=") != 4 {
+		t.Errorf("phone page: no phone-width frame of the lite Latin page, or not four views:\n%s", ed.body)
 	}
 	// Nothing of it on the site.
 	if code, _ := d.reader(d.readerPath(id)); code != 404 {

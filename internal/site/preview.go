@@ -6,15 +6,37 @@ import (
 	"time"
 
 	"qalam/internal/news"
+	"qalam/internal/pagecache"
 	"qalam/internal/scriptview"
 )
 
+// Preview views: the full page, the Kazakh Latin view, and the lite page
+// of either.
+const (
+	PreviewFull      = ""
+	PreviewLatin     = "latn"
+	PreviewLite      = "lite"
+	PreviewLiteLatin = "lite-latn"
+)
+
 // Preview renders p, a story as it would be published (any revision, any
-// state), through the story page exactly as readers would get it, in the
-// Kazakh Latin view when latin is set. Nothing is read from or put in the
-// page cache; the caller serves the bytes with noindex and no-store. A
-// zero PublishAt is shown as the present instant.
-func (s *Site) Preview(ctx context.Context, p news.Published, latin bool) ([]byte, error) {
+// state), through the story page exactly as readers would get it in view
+// (PreviewFull, PreviewLatin, PreviewLite or PreviewLiteLatin). Nothing is
+// read from or put in the page cache; the caller serves the bytes with
+// noindex and no-store. A zero PublishAt is shown as the present instant.
+func (s *Site) Preview(ctx context.Context, p news.Published, view string) ([]byte, error) {
+	var latin, lite bool
+	switch view {
+	case PreviewFull:
+	case PreviewLatin:
+		latin = true
+	case PreviewLite:
+		lite = true
+	case PreviewLiteLatin:
+		latin, lite = true, true
+	default:
+		return nil, news.Invalidf("preview view %q: want one of \"\", latn, lite, lite-latn", view)
+	}
 	at := news.Time(s.now())
 	if p.Story.PublishAt.IsZero() || p.Story.PublishAt.After(at) {
 		p.Story.PublishAt = at
@@ -48,7 +70,14 @@ func (s *Site) Preview(ctx context.Context, p news.Published, latin bool) ([]byt
 	if len(parts) != 2 {
 		return nil, news.Invalidf("story path %q", rq.path)
 	}
-	e, err := s.storyPage(rq, svc, parts[0], parts[1])
+	var e *pagecache.Entry
+	if lite {
+		rq.liteView()
+		rq.path = litePath(rq.path)
+		e, err = s.liteStory(rq, svc, parts[0], parts[1])
+	} else {
+		e, err = s.storyPage(rq, svc, parts[0], parts[1])
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"qalam/internal/demo"
 	"qalam/internal/news"
 	"qalam/internal/servertest"
+	"qalam/internal/site"
 )
 
 // TestPreview renders drafts and pending revisions through the story page
@@ -25,7 +26,7 @@ func TestPreview(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := news.Published{Story: st, Rev: rev, Section: sec}
-	page, err := env.Server.Site.Preview(ctx, p, false)
+	page, err := env.Server.Site.Preview(ctx, p, site.PreviewFull)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,12 +34,25 @@ func TestPreview(t *testing.T) {
 	if !strings.Contains(html, "Жарияланбаған мәтін.") || !strings.Contains(html, `<html lang="kk"`) || !strings.Contains(html, "Алдын ала қарау") {
 		t.Fatalf("preview:\n%s", html)
 	}
-	latin, err := env.Server.Site.Preview(ctx, p, true)
+	latin, err := env.Server.Site.Preview(ctx, p, site.PreviewLatin)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(string(latin), "Jariialanbağan mätın.") {
 		t.Errorf("Latin preview:\n%s", latin)
+	}
+	// The lite page of either script: the text, no script at all.
+	for view, want := range map[string]string{site.PreviewLite: "Жарияланбаған мәтін.", site.PreviewLiteLatin: "Jariialanbağan mätın."} {
+		lite, err := env.Server.Site.Preview(ctx, p, view)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(lite), want) || strings.Contains(string(lite), "<script") || !strings.Contains(string(lite), "/lite/kk") {
+			t.Errorf("%s preview:\n%s", view, lite)
+		}
+	}
+	if _, err := env.Server.Site.Preview(ctx, p, "print"); err == nil {
+		t.Error("an unknown preview view was rendered")
 	}
 	// Nothing cached: the draft's address is still 404 for readers.
 	path := "/kk/" + sec.Slug + "/preview-draft-" + st.ID
@@ -62,7 +76,7 @@ func TestPreview(t *testing.T) {
 		t.Fatal(err)
 	}
 	live.Rev = next
-	page, err = env.Server.Site.Preview(ctx, live, false)
+	page, err = env.Server.Site.Preview(ctx, live, site.PreviewFull)
 	if err != nil || !strings.Contains(string(page), "Жаңа мәтін.") {
 		t.Fatalf("preview of the pending revision: %v", err)
 	}
