@@ -2,6 +2,8 @@ package e2e
 
 import (
 	"context"
+	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -35,6 +37,9 @@ func TestLiveBannerWithoutReload(t *testing.T) {
 	}{
 		{"stream", func(*config.Options) {}},
 		{"polling", func(o *config.Options) { o.MaxStreams = 0; o.LivePoll = time.Second }},
+		// The server holds one stream, taken by another reader: the page's
+		// stream is refused (503) and it polls instead.
+		{"refused", func(o *config.Options) { o.MaxStreams = 1; o.LivePoll = time.Second }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := servertest.Demo(t, tc.opts)
@@ -44,6 +49,16 @@ func TestLiveBannerWithoutReload(t *testing.T) {
 				t.Fatal(err)
 			}
 			e.Fresh(t)
+			if tc.name == "refused" {
+				sctx, stop := context.WithCancel(ctx)
+				t.Cleanup(stop)
+				req, _ := http.NewRequestWithContext(sctx, "GET", e.URL+"/live/kk/events", nil)
+				resp, err := e.Client.Do(req)
+				if err != nil || resp.StatusCode != 200 {
+					t.Fatalf("the other reader's stream: %v %v", resp, err)
+				}
+				t.Cleanup(func() { resp.Body.Close() })
+			}
 			b := newTab(t, 90*time.Second)
 			b.open(t, e.URL+"/kk/", 200)
 			if n := eval[int](t, b, `document.querySelectorAll('[data-qalam="breaking"]').length`); n != 0 {
@@ -67,6 +82,14 @@ func TestLiveBannerWithoutReload(t *testing.T) {
 			if tc.name == "polling" && len(e.Server.Live.Streams()) != 0 {
 				t.Errorf("streams open while the server holds none: %v", e.Server.Live.Streams())
 			}
+			if tc.name == "refused" {
+				if n := e.Server.Live.Streams()["kk"]; n != 1 {
+					t.Errorf("%d streams open, want only the other reader's", n)
+				}
+				if got := e.Server.Live.Refused(); got == 0 {
+					t.Error("the page's stream was never refused: it did not try one")
+				}
+			}
 			if err := e.Store.SetBanner(ctx, news.Banner{Service: "kk", Text: text}); err != nil {
 				t.Fatal(err)
 			}
@@ -85,6 +108,9 @@ func TestLiveBannerWithoutReload(t *testing.T) {
 			}
 			_, console := b.rec.since(0, 0)
 			for _, c := range console {
+				if tc.name == "refused" && strings.Contains(c.String(), "503") {
+					continue // the refusal the page falls back from
+				}
 				t.Errorf("console: %s", c)
 			}
 		})

@@ -57,13 +57,15 @@ type Config struct {
 
 // Hub serves the streams and pushes changes to them.
 type Hub struct {
-	cfg    Config
-	open   atomic.Int64
-	mu     sync.Mutex
-	subs   map[string]map[chan struct{}]bool // view → streams, each woken when last changes
-	last   map[string]Banner                 // view → what its streams were last sent
-	closed chan struct{}
-	once   sync.Once
+	cfg  Config
+	open atomic.Int64
+	// refused counts streams answered 503 past Max.
+	refused atomic.Int64
+	mu      sync.Mutex
+	subs    map[string]map[chan struct{}]bool // view → streams, each woken when last changes
+	last    map[string]Banner                 // view → what its streams were last sent
+	closed  chan struct{}
+	once    sync.Once
 }
 
 // New returns a hub.
@@ -85,6 +87,9 @@ func New(c Config) *Hub {
 
 // Open reports how many streams are open.
 func (h *Hub) Open() int { return int(h.open.Load()) }
+
+// Refused reports how many streams were refused (503) since the start.
+func (h *Hub) Refused() int64 { return h.refused.Load() }
 
 // Close ends every stream (on shutdown, so it need not wait for them).
 func (h *Hub) Close() { h.once.Do(func() { close(h.closed) }) }
@@ -165,6 +170,7 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (h *Hub) admit(w http.ResponseWriter) (rc *http.ResponseController, done func(), ok bool) {
 	if n := h.open.Add(1); n > int64(h.cfg.Max) {
 		h.open.Add(-1)
+		h.refused.Add(1)
 		w.Header().Set("Retry-After", "30")
 		w.Header().Set("Cache-Control", "no-store")
 		http.Error(w, "503 Service Unavailable: too many live streams; poll the JSON document instead", http.StatusServiceUnavailable)

@@ -175,6 +175,9 @@ func TestTooManyStreamsAndPolling(t *testing.T) {
 	if second.resp.StatusCode != http.StatusServiceUnavailable || second.resp.Header.Get("Retry-After") == "" {
 		t.Fatalf("second stream: %d Retry-After %q", second.resp.StatusCode, second.resp.Header.Get("Retry-After"))
 	}
+	if h.Refused() != 1 || h.Open() != 1 {
+		t.Errorf("refused %d, open %d; want 1 and 1", h.Refused(), h.Open())
+	}
 	if err := db.SetBanner(ctx, news.Banner{Service: "kk", Label: "Шұғыл", Text: "Сайлау нәтижесі", Active: true}); err != nil {
 		t.Fatal(err)
 	}
