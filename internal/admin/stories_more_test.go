@@ -302,6 +302,12 @@ func TestCuration(t *testing.T) {
 		t.Errorf("after move up: %v", after)
 	}
 	ed.get("/admin/curation?service=kk")
+	ed.post("/admin/curation", "service", "kk", "story", y.ID, "op", "down")
+	ed.want(http.StatusSeeOther, "down")
+	if after := curated(); len(after) != len(ids) || after[len(ids)-1] != y.ID {
+		t.Errorf("after move down: %v", after)
+	}
+	ed.get("/admin/curation?service=kk")
 	ed.post("/admin/curation", "service", "kk", "story", y.ID, "op", "lead")
 	ed.want(http.StatusSeeOther, "lead y")
 	if ix, iy := order(); ix < 0 || iy < 0 || iy > ix {
